@@ -1,0 +1,28 @@
+//===- Sema.h - Checking the Cajal AST --------------------------*- C++ -*-===//
+//
+// Sema resolves names and scopes, checks types and physical dimensions,
+// evaluates constants (in SI units), checks ranges of constant values, and
+// classifies ODE systems for the solver. It annotates the AST in place.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CAJAL_SEMA_SEMA_H
+#define CAJAL_SEMA_SEMA_H
+
+#include "cajal/AST/Decl.h"
+#include "cajal/Support/Diagnostics.h"
+
+#include <memory>
+#include <vector>
+
+namespace cajal {
+
+/// Checks a program: the main module first, then its imports. All modules
+/// share one global namespace of top-level declarations. Returns true when no
+/// error was reported.
+bool checkProgram(const std::vector<ast::Module *> &modules,
+                  DiagnosticEngine &diags);
+
+} // namespace cajal
+
+#endif // CAJAL_SEMA_SEMA_H

@@ -1,0 +1,25 @@
+# -*- Python -*- lit configuration for Cajal's FileCheck tests.
+import os
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "Cajal"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".cajal", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.cajal_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in",
+                   "Inputs", "Unit", "Fuzz"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%cajal_src", config.cajal_src_root))
+config.substitutions.append(("%stdlib", os.path.join(config.cajal_src_root, "stdlib")))
+config.substitutions.append(("%examples", os.path.join(config.cajal_src_root, "examples")))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+config.environment["CAJAL_STDLIB"] = os.path.join(config.cajal_src_root, "stdlib")
+
+tool_dirs = [config.cajal_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["cajal"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
