@@ -171,9 +171,12 @@ private:
   std::string docOf(antlr4::ParserRuleContext *ctx);
 
   DeclPtr buildTopLevel(CajalParser::TopLevelContext *ctx);
-  std::unique_ptr<ModelDecl> buildModel(ModelDecl::ModelKind kind,
-                                        antlr4::ParserRuleContext *ctx,
-                                        CajalParser::IdentContext *name);
+  /// A model with the members `buildMember` makes of `members`.
+  template <typename MemberContext>
+  std::unique_ptr<ModelDecl>
+  buildModel(ModelDecl::ModelKind kind, antlr4::ParserRuleContext *ctx,
+             CajalParser::IdentContext *name,
+             const std::vector<MemberContext *> &members);
   DeclPtr buildMember(antlr4::ParserRuleContext *member);
   std::unique_ptr<VariableDecl>
   buildVariable(VariableDecl::VarKind kind, antlr4::ParserRuleContext *ctx,
@@ -275,22 +278,15 @@ DeclPtr ASTBuilder::buildTopLevel(CajalParser::TopLevelContext *ctx) {
     decl->doc = docOf(imp);
     return decl;
   }
-  if (auto *n = ctx->neuronDecl()) {
-    auto model = buildModel(ModelDecl::ModelKind::Neuron, n, n->name);
-    for (auto *member : n->neuronMember())
-      if (DeclPtr decl = buildMember(member))
-        model->members.push_back(std::move(decl));
-    return model;
-  }
-  if (auto *s = ctx->synapseDecl()) {
-    auto model = buildModel(ModelDecl::ModelKind::Synapse, s, s->name);
-    for (auto *member : s->synapseMember())
-      if (DeclPtr decl = buildMember(member))
-        model->members.push_back(std::move(decl));
-    return model;
-  }
+  if (auto *n = ctx->neuronDecl())
+    return buildModel(ModelDecl::ModelKind::Neuron, n, n->name,
+                      n->neuronMember());
+  if (auto *s = ctx->synapseDecl())
+    return buildModel(ModelDecl::ModelKind::Synapse, s, s->name,
+                      s->synapseMember());
   if (auto *c = ctx->connectivityDecl()) {
-    auto model = buildModel(ModelDecl::ModelKind::Connectivity, c, c->name);
+    auto model = buildModel(ModelDecl::ModelKind::Connectivity, c, c->name,
+                            std::vector<CajalParser::ConnectivityMemberContext *>());
     for (auto *member : c->connectivityMember()) {
       if (member->expr()) {
         auto prob = std::make_unique<ProbabilityDecl>(loc(member));
@@ -314,12 +310,17 @@ DeclPtr ASTBuilder::buildTopLevel(CajalParser::TopLevelContext *ctx) {
   return nullptr; // A stray ';'.
 }
 
+template <typename MemberContext>
 std::unique_ptr<ModelDecl>
 ASTBuilder::buildModel(ModelDecl::ModelKind kind,
                        antlr4::ParserRuleContext *ctx,
-                       CajalParser::IdentContext *name) {
+                       CajalParser::IdentContext *name,
+                       const std::vector<MemberContext *> &members) {
   auto model = std::make_unique<ModelDecl>(loc(name), kind, text(name));
   model->doc = docOf(ctx);
+  for (MemberContext *member : members)
+    if (DeclPtr decl = buildMember(member))
+      model->members.push_back(std::move(decl));
   return model;
 }
 

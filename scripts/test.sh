@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds Cajal and runs every test: GoogleTest unit tests, the lit/FileCheck
+# suite, the fuzz regression inputs and a bounded fuzzing run (60 s by
+# default; CAJAL_FUZZ_SECONDS changes it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+BUILD_DIR=${CAJAL_BUILD_DIR:-build}
+scripts/build.sh
+if [ -n "${CAJAL_FUZZ_SECONDS:-}" ]; then
+  cmake -S . -B "$BUILD_DIR" -DCAJAL_FUZZ_SECONDS="$CAJAL_FUZZ_SECONDS" >/dev/null
+fi
+cd "$BUILD_DIR"
+ctest --output-on-failure -j 2 "$@"
