@@ -35,6 +35,7 @@ ident
   : IDENT
   | 'target' | 'delay' | 'probability' | 'input' | 'modulator' | 'view' | 'every'
   | 'as' | 'at' | 'of' | 'on' | 'using' | 'clock_driven' | 'when' | 'connect'
+  | 'connectivity'
   ;
 
 neuronDecl  : 'neuron' name=ident '{' neuronMember* '}' ;
@@ -272,7 +273,7 @@ quantity
 unitExpr : unitTerm (ops+=('*' | '/') unitTerm)* ;
 unitTerm : unitAtom | NUMBER | '(' unitExpr ')' ;
 unitAtom : IDENT ('^' exponent=signedInt)? ;
-signedInt : '-'? NUMBER ;
+signedInt : ('-' | '+')? NUMBER ;
 
 // ---------------------------------------------------------------------------
 // Lexer
@@ -282,7 +283,8 @@ PRIME  : '\'' ;
 NUMBER : DIGITS ('.' DIGITS?)? EXPONENT? | '.' DIGITS EXPONENT? ;
 fragment DIGITS   : [0-9]+ ('_' [0-9]+)* ;
 fragment EXPONENT : [eE] [+-]? [0-9]+ ;
-IDENT  : [a-zA-Z_] [a-zA-Z_0-9]* ;
+/// `µ` and `μ` may start a name so that `5 µm` reads as micrometres.
+IDENT  : [a-zA-Z_\u00B5\u03BC] [a-zA-Z_0-9]* ;
 STRING : '"' (~["\\\r\n] | '\\' .)* '"' ;
 
 /// Doc comments go to their own channel; ASTBuilder attaches them to the

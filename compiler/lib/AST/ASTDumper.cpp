@@ -40,7 +40,9 @@ void cajal::dumpExpr(const Expr &expr, llvm::raw_ostream &os) {
   }
   case Expr::Kind::Unary: {
     const auto &u = llvm::cast<UnaryExpr>(expr);
-    os << (u.op == UnaryExpr::Op::Not ? "(not " : "(neg ");
+    os << (u.op == UnaryExpr::Op::Not    ? "(not "
+           : u.op == UnaryExpr::Op::Plus ? "(plus "
+                                         : "(neg ");
     dumpExpr(*u.operand, os);
     os << ")";
     return;
@@ -336,7 +338,7 @@ private:
       }
       at(d.getLoc());
       if (checked && p.count)
-        os << " {" << *p.count << " neurons}";
+        os << " {" << *p.count << (*p.count == 1 ? " neuron}" : " neurons}");
       os << "\n";
       args(p.args, depth + 1);
       if (p.placement) {

@@ -103,11 +103,18 @@ public:
   }
 
 private:
-  static std::string rewrite(const std::string &msg, antlr4::Token *offending,
-                             const std::string &text) {
+  unsigned offsetOf(antlr4::Token *token) const {
+    return offsets.byteOffset(token->getStartIndex());
+  }
+
+  std::string rewrite(const std::string &msg, antlr4::Token *offending,
+                      const std::string &text) const {
+    llvm::StringRef source = diags.getSources().bufferText(bufferId);
     llvm::StringRef m(msg);
     std::string what = text == "<eof>" ? std::string("end of file")
                                        : quoteToken(text);
+    if (text == "/" && source.substr(offsetOf(offending)).starts_with("/*"))
+      return "unterminated comment: '/*' without '*/'";
     if (offending && offending->getType() == CajalLexer::UNKNOWN_CHAR) {
       if (text == "\"")
         return "unterminated string literal";
@@ -124,6 +131,8 @@ private:
     if (m.starts_with("missing ")) {
       llvm::StringRef missing = m.drop_front(strlen("missing "));
       missing = missing.substr(0, missing.find(" at "));
+      if (missing.count(',') >= 5)
+        return "unexpected " + what;
       return ("missing " + missing + " before " + what).str();
     }
     std::string result = "unexpected " + what;
@@ -225,6 +234,10 @@ private:
   /// that neither this builder nor later passes recurse without bound.
   Built combine(SourceLocation at, BinaryExpr::Op op, Built lhs, Built rhs);
   Built limitDepth(Built built, SourceLocation at);
+  /// A chain of `count` prefix operators folded to its parity: none, one,
+  /// or (for an even chain) two, which keeps the operand's type check.
+  Built collapseChain(Built operand, size_t count, UnaryExpr::Op op,
+                      SourceLocation at);
   double parseNumber(antlr4::Token *token);
 
   DiagnosticEngine &diags;
@@ -232,6 +245,8 @@ private:
   const OffsetMap &offsets;
   antlr4::BufferedTokenStream &tokens;
   const ParserLimits &limits;
+  /// One "nested too deeply" per top-level expression is enough.
+  bool reportedDepth = false;
 };
 
 std::string ASTBuilder::docOf(antlr4::ParserRuleContext *ctx) {
@@ -651,7 +666,8 @@ double ASTBuilder::parseNumber(antlr4::Token *token) {
       digits.push_back(c);
   errno = 0;
   double value = std::strtod(digits.c_str(), nullptr);
-  if (!std::isfinite(value) || (errno == ERANGE && value != 0)) {
+  // Underflow to a subnormal or zero is fine; only overflow is an error.
+  if (!std::isfinite(value)) {
     diags.error(loc(token), "number " + quoteToken(token->getText()) +
                                 " is too large to represent");
     return 0;
@@ -663,14 +679,18 @@ ExprPtr ASTBuilder::buildExpr(CajalParser::ExprContext *ctx) {
   if (!ctx)
     return std::make_unique<NumberExpr>(SourceLocation{bufferId, 0}, "0", 0,
                                         std::nullopt);
+  reportedDepth = false;
   return expr(ctx).expr;
 }
 
 ASTBuilder::Built ASTBuilder::limitDepth(Built built, SourceLocation at) {
   if (built.depth <= limits.maxExpressionDepth)
     return built;
-  diags.error(at, "expression is nested too deeply (more than " +
-                      std::to_string(limits.maxExpressionDepth) + " levels)");
+  if (!reportedDepth)
+    diags.error(at, "expression is nested too deeply (more than " +
+                        std::to_string(limits.maxExpressionDepth) +
+                        " levels)");
+  reportedDepth = true;
   return {std::make_unique<NumberExpr>(at, "0", 0, std::nullopt), 1};
 }
 
@@ -722,12 +742,21 @@ ASTBuilder::Built ASTBuilder::andExpr(CajalParser::AndExprContext *ctx) {
 
 ASTBuilder::Built ASTBuilder::notExpr(CajalParser::NotExprContext *ctx) {
   Built operand = compare(ctx->compareExpr());
-  // `not not x` is `x`: only the parity of the chain matters.
-  if (ctx->nots.size() % 2 == 1)
-    return limitDepth({std::make_unique<UnaryExpr>(loc(ctx), UnaryExpr::Op::Not,
-                                                   std::move(operand.expr)),
-                       operand.depth + 1},
-                      loc(ctx));
+  // Only the parity of a chain matters, but an even chain keeps two levels
+  // so that `not not 5` is still checked as a condition.
+  return collapseChain(std::move(operand), ctx->nots.size(),
+                       UnaryExpr::Op::Not, loc(ctx));
+}
+
+ASTBuilder::Built ASTBuilder::collapseChain(Built operand, size_t count,
+                                            UnaryExpr::Op op,
+                                            SourceLocation at) {
+  size_t levels = count == 0 ? 0 : (count % 2 == 1 ? 1 : 2);
+  for (size_t k = 0; k < levels; ++k)
+    operand = limitDepth({std::make_unique<UnaryExpr>(at, op,
+                                                      std::move(operand.expr)),
+                          operand.depth + 1},
+                         at);
   return operand;
 }
 
@@ -777,14 +806,12 @@ ASTBuilder::Built ASTBuilder::unary(CajalParser::UnaryExprContext *ctx) {
   Built operand = power(ctx->powerExpr());
   size_t negations = llvm::count_if(
       ctx->signs, [](antlr4::Token *t) { return t->getText() == "-"; });
-  // Only the sign's parity matters; `+x` is `x`.
-  if (negations % 2 == 1)
-    return limitDepth(
-        {std::make_unique<UnaryExpr>(loc(ctx), UnaryExpr::Op::Negate,
-                                     std::move(operand.expr)),
-         operand.depth + 1},
-        loc(ctx));
-  return operand;
+  if (negations)
+    return collapseChain(std::move(operand), negations, UnaryExpr::Op::Negate,
+                         loc(ctx));
+  // A `+` chain keeps one `+`, which still requires a number.
+  return collapseChain(std::move(operand), ctx->signs.empty() ? 0 : 1,
+                       UnaryExpr::Op::Plus, loc(ctx));
 }
 
 ASTBuilder::Built ASTBuilder::power(CajalParser::PowerExprContext *ctx) {
@@ -874,8 +901,11 @@ ASTBuilder::Built ASTBuilder::primary(CajalParser::PrimaryContext *ctx) {
         {std::make_unique<ListExpr>(loc(ctx), std::move(elements)), depth},
         loc(ctx));
   }
-  if (auto *p = dynamic_cast<CajalParser::ParenExprContext *>(ctx))
-    return expr(p->expr());
+  if (auto *p = dynamic_cast<CajalParser::ParenExprContext *>(ctx)) {
+    Built inner = expr(p->expr());
+    inner.expr->setLoc(loc(ctx));
+    return inner;
+  }
   return {std::make_unique<NumberExpr>(loc(ctx), "0", 0, std::nullopt), 1};
 }
 

@@ -9,6 +9,7 @@
 
 #include "SemaInternal.h"
 
+#include "cajal/Sema/ODEAnalysis.h"
 #include "cajal/Units/UnitTable.h"
 
 #include <cmath>
@@ -63,9 +64,12 @@ bool ExprChecker::resolveUnit(UnitSpec &unit) {
     }
     if (std::abs(factor.exponent) > 16 ||
         !exponentsFit(dimension, u->dimension, factor.exponent)) {
-      diags.error(factor.loc, "unit exponent " +
-                                  std::to_string(factor.exponent) +
-                                  " is out of range (at most 16)");
+      diags.error(factor.loc,
+                  std::abs(factor.exponent) > 16
+                      ? "unit exponent " + std::to_string(factor.exponent) +
+                            " is out of range (at most 16)"
+                      : std::string("the combined exponents of this unit are "
+                                    "out of range"));
       ok = false;
       continue;
     }
@@ -213,7 +217,7 @@ bool ExprChecker::checkBuiltinVar(NameExpr &name, const ExprContext &ctx) {
       {"dt", Dimension::time(), ctx.allowTime || ctx.allowRandom,
        "inside models and stimuli"},
       {"i", Dimension(), ctx.allowIndex || ctx.allowPrePost,
-       "in initialisers"},
+       "in initialisers and connectivity rules"},
       {"N", Dimension(), ctx.allowIndex, "in population initialisers"},
       {"j", Dimension(), ctx.allowPrePost, "in projection initialisers and "
                                            "connectivity rules"},
@@ -334,11 +338,13 @@ void ExprChecker::checkMember(MemberExpr &member, const ExprContext &ctx) {
     const ModelDecl *model = isPost ? ctx.postModel : ctx.preModel;
     VariableDecl *var = model ? model->findVariable(member.member) : nullptr;
     if (!var) {
-      std::string message = std::string(isPost ? "postsynaptic" :
-                                                 "presynaptic") +
-                            " neuron model '" +
-                            (model ? model->name : std::string("?")) +
-                            "' has no variable '" + member.member + "'";
+      std::string side = isPost ? "postsynaptic" : "presynaptic";
+      std::string message =
+          model ? side + " neuron model '" + model->name +
+                      "' has no variable '" + member.member + "'"
+                : "the " + side + " population is a spike generator and "
+                                  "has no variable '" +
+                      member.member + "'";
       diags.error(member.memberLoc, message);
       member.valueKind = ValueKind::Error;
       return;
@@ -378,10 +384,15 @@ void ExprChecker::checkMember(MemberExpr &member, const ExprContext &ctx) {
       return useVariable(member, *var, inner);
     }
   }
-  diags.error(base->getLoc(), "'" + base->name +
-                                  "' has no members here; use 'pre.x' or "
-                                  "'post.x' in synapses and 'P.x' for a "
-                                  "population P in networks");
+  if (base->name == "pre" || base->name == "post")
+    diags.error(base->getLoc(), "'" + base->name +
+                                    ".x' is only available inside synapse "
+                                    "models");
+  else
+    diags.error(base->getLoc(), "'" + base->name +
+                                    "' has no members here; use 'pre.x' or "
+                                    "'post.x' in synapses and 'P.x' for a "
+                                    "population P in networks");
   member.valueKind = ValueKind::Error;
 }
 
@@ -556,8 +567,16 @@ void ExprChecker::checkCall(CallExpr &call, const ExprContext &ctx) {
       return;
     values.push_back(*arg.value->constant);
   }
-  if (builtin->category != Category::Random)
-    call.constant = foldBuiltin(call.callee, values);
+  if (builtin->category == Category::Random)
+    return;
+  call.constant = foldBuiltin(call.callee, values);
+  if (call.constant && !std::isfinite(*call.constant)) {
+    diags.error(call.getLoc(), "'" + call.callee +
+                                   "' of this constant is not a finite "
+                                   "number");
+    call.valueKind = ValueKind::Error;
+    call.constant.reset();
+  }
 }
 
 void ExprChecker::checkUnary(UnaryExpr &unary, const ExprContext &ctx) {
@@ -674,10 +693,12 @@ void ExprChecker::checkBinary(BinaryExpr &binary, const ExprContext &ctx) {
     }
     if (!lhs.dimension.isDimensionless()) {
       if (!rhs.constant || *rhs.constant != std::floor(*rhs.constant) ||
-          std::abs(*rhs.constant) > 16) {
+          std::abs(*rhs.constant) > 16 || readsRunTimeParameter(rhs)) {
         diags.error(rhs.getLoc(), "raising " + lhs.dimension.describe() +
-                                      " to a power needs a constant whole "
-                                      "exponent between -16 and 16");
+                                      " to a power needs a whole exponent "
+                                      "between -16 and 16 known at compile "
+                                      "time (a 'constant', not a "
+                                      "'parameter')");
         binary.valueKind = ValueKind::Error;
         return;
       }

@@ -36,7 +36,10 @@ public:
       return walkDecl(*name.decl);
     }
     case Expr::Kind::Member: {
+      // `pre.x` / `post.x` change during the simulation like inputs.
       const auto &member = llvm::cast<MemberExpr>(expr);
+      if (timeVaries)
+        return Dependence::Affine;
       return member.decl ? walkDecl(*member.decl) : Dependence::None;
     }
     case Expr::Kind::Unary: {
@@ -61,7 +64,14 @@ public:
       for (const Argument &arg : call.args)
         if (walk(*arg.value) != Dependence::None)
           return Dependence::NonLinear;
-      // A user function reads only its parameters: no hidden dependence.
+      // A user function may read model variables in its body.
+      if (auto *fn = llvm::dyn_cast_or_null<FunctionDecl>(call.function))
+        if (visiting.insert(fn).second) {
+          Dependence body = walk(*fn->body);
+          visiting.erase(fn);
+          if (body != Dependence::None)
+            return Dependence::NonLinear;
+        }
       return Dependence::None;
     }
     case Expr::Kind::List: {
@@ -108,7 +118,10 @@ private:
     case BinaryExpr::Op::Pow:
       if (lhs == Dependence::None && rhs == Dependence::None)
         return Dependence::None;
-      if (rhs == Dependence::None && binary.rhs->constant) {
+      // Only a compile-time exponent counts: a parameter's default may be
+      // overridden per population.
+      if (rhs == Dependence::None && binary.rhs->constant &&
+          !readsRunTimeParameter(*binary.rhs)) {
         if (*binary.rhs->constant == 0)
           return Dependence::None;
         if (*binary.rhs->constant == 1)
@@ -124,7 +137,7 @@ private:
 
   const llvm::SmallPtrSetImpl<const Decl *> &vars;
   bool timeVaries;
-  llvm::SmallPtrSet<const VariableDecl *, 8> visiting;
+  llvm::SmallPtrSet<const Decl *, 8> visiting;
 };
 
 void collectOdes(ModelDecl &model, llvm::SmallVectorImpl<OdeDecl *> &odes,
@@ -146,6 +159,33 @@ cajal::dependenceOn(const Expr &expr,
                     const llvm::SmallPtrSetImpl<const Decl *> &vars,
                     bool timeVaries) {
   return DependenceWalker(vars, timeVaries).walk(expr);
+}
+
+bool cajal::readsRunTimeParameter(const Expr &expr) {
+  if (auto *name = llvm::dyn_cast<NameExpr>(&expr)) {
+    auto *var = llvm::dyn_cast_or_null<VariableDecl>(name->decl);
+    if (!var)
+      return false;
+    if (var->varKind == VariableDecl::VarKind::Parameter)
+      return true;
+    // A let or constant defined from a parameter reads it too.
+    return var->varKind == VariableDecl::VarKind::Let && var->init &&
+           readsRunTimeParameter(*var->init);
+  }
+  if (auto *unary = llvm::dyn_cast<UnaryExpr>(&expr))
+    return readsRunTimeParameter(*unary->operand);
+  if (auto *binary = llvm::dyn_cast<BinaryExpr>(&expr))
+    return readsRunTimeParameter(*binary->lhs) ||
+           readsRunTimeParameter(*binary->rhs);
+  if (auto *call = llvm::dyn_cast<CallExpr>(&expr))
+    return llvm::any_of(call->args, [](const Argument &arg) {
+      return readsRunTimeParameter(*arg.value);
+    });
+  if (auto *ternary = llvm::dyn_cast<TernaryExpr>(&expr))
+    return readsRunTimeParameter(*ternary->cond) ||
+           readsRunTimeParameter(*ternary->thenExpr) ||
+           readsRunTimeParameter(*ternary->elseExpr);
+  return false;
 }
 
 bool cajal::isKnownMethod(llvm::StringRef method) {

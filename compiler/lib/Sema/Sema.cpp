@@ -26,6 +26,12 @@ using VK = VariableDecl::VarKind;
 
 namespace {
 
+/// "a parameter", "an input".
+std::string withArticle(llvm::StringRef word) {
+  bool vowel = !word.empty() && llvm::StringRef("aeiou").contains(word[0]);
+  return (vowel ? "an " : "a ") + word.str();
+}
+
 bool isWhole(double value) {
   return std::isfinite(value) && value == std::floor(value);
 }
@@ -82,6 +88,31 @@ private:
                            std::vector<InitAssign> &inits,
                            const ModelDecl &model, const ExprContext &ctx,
                            const ModelDecl *postModel, SourceLocation useLoc);
+  /// Records that `var` is used as a time constant; returns true.
+  static bool markPositive(VariableDecl &var) {
+    var.mustBePositive = true;
+    return true;
+  }
+  /// Checks an overriding value against the constraints its parameter's
+  /// uses imply (positive time constants, non-negative refractory periods).
+  void checkOverride(const VariableDecl &var, const Expr &value) {
+    if (value.valueKind != ValueKind::Quantity || !value.constant)
+      return;
+    if (var.mustBePositive && *value.constant <= 0)
+      diags.error(value.getLoc(), "'" + var.name + "' is a time constant and "
+                                  "must be positive (it is " +
+                                      formatQuantity(*value.constant,
+                                                     value.dimension) +
+                                      ")")
+          .note(var.getLoc(), "'" + var.name + "' is declared here");
+    else if (var.mustBeNonNegative && *value.constant < 0)
+      diags.error(value.getLoc(), "'" + var.name + "' is a refractory period "
+                                  "and must not be negative (it is " +
+                                      formatQuantity(*value.constant,
+                                                     value.dimension) +
+                                      ")")
+          .note(var.getLoc(), "'" + var.name + "' is declared here");
+  }
   /// A scope with a model's parameters and constants over `parent`.
   Scope &modelParameterScope(const ModelDecl &model, const Scope *parent);
   void checkFileArgument(Expr &expr, Module &module);
@@ -102,6 +133,7 @@ private:
   llvm::DenseMap<const FunctionDecl *, const Scope *> functionScopes;
   llvm::DenseMap<const ModelDecl *, const Scope *> modelScopes;
   llvm::DenseSet<const Decl *> inProgress, failed;
+  llvm::DenseMap<const VariableDecl *, const OdeDecl *> odeOf;
 };
 
 bool Sema::declare(Scope &scope, Decl &decl, llvm::StringRef what) {
@@ -162,6 +194,14 @@ void Sema::typeVariable(VariableDecl &var) {
     if (ok && (var.varKind == VK::Constant || var.varKind == VK::Parameter ||
                var.varKind == VK::Let))
       var.constant = var.init->constant;
+    if (ok && var.varKind == VK::Constant && readsRunTimeParameter(*var.init)) {
+      diags.error(var.init->getLoc(),
+                  "constant '" + var.name +
+                      "' depends on a parameter, which can change per "
+                      "population; make it a 'let', or the parameter a "
+                      "'constant'");
+      ok = false;
+    }
     if (ok && var.varKind == VK::Constant && !var.init->constant) {
       diags.error(var.init->getLoc(), "constant '" + var.name +
                                           "' needs a value known at compile "
@@ -199,7 +239,11 @@ void Sema::checkBounds(VariableDecl &var, const ExprContext &ctx) {
     diags.error(var.lowerBound->getLoc(),
                 "empty range: the lower bound of '" + var.name +
                     "' is above its upper bound");
-  if (lo && hi && var.init && var.init->constant &&
+  bool boundsOk = var.lowerBound->valueKind == ValueKind::Quantity &&
+                  var.upperBound->valueKind == ValueKind::Quantity &&
+                  var.lowerBound->dimension == var.dimension &&
+                  var.upperBound->dimension == var.dimension;
+  if (boundsOk && lo && hi && var.init && var.init->constant &&
       (*var.init->constant < *lo || *var.init->constant > *hi))
     diags.error(var.init->getLoc(), "the initial value of '" + var.name +
                                         "' is outside its bounds");
@@ -272,6 +316,11 @@ void Sema::checkModel(ModelDecl &model) {
   dynamicCtx.allowTime = true;
   if (isSynapse)
     dynamicCtx.synapse = &model;
+  if (model.modelKind == ModelDecl::ModelKind::Connectivity) {
+    // A rule's lets are evaluated per candidate pair.
+    dynamicCtx.allowTime = false;
+    dynamicCtx.allowPrePost = true;
+  }
   ExprContext eventCtx = dynamicCtx;
   eventCtx.allowRandom = true;
 
@@ -317,13 +366,18 @@ void Sema::checkModel(ModelDecl &model) {
     }
   }
 
-  // Type every variable (on demand, so order is free).
-  for (auto &entry : scope.names)
-    if (auto *var = llvm::dyn_cast<VariableDecl>(entry.second))
+  // Type every variable and function in source order (each on demand, so
+  // uses may come before declarations).
+  for (DeclPtr &member : model.members) {
+    if (auto *var = llvm::dyn_cast<VariableDecl>(member.get()))
       typeVariable(*var);
-  for (auto &entry : scope.names)
-    if (auto *fn = llvm::dyn_cast<FunctionDecl>(entry.second))
+    else if (auto *fn = llvm::dyn_cast<FunctionDecl>(member.get()))
       checkFunction(*fn);
+    else if (auto *eqs = llvm::dyn_cast<EquationsDecl>(member.get()))
+      for (DeclPtr &inner : eqs->members)
+        if (auto *var = llvm::dyn_cast<VariableDecl>(inner.get()))
+          typeVariable(*var);
+  }
 
   // ODEs, spikes, refractoriness, handlers.
   const SpikeDecl *spike = nullptr;
@@ -332,7 +386,8 @@ void Sema::checkModel(ModelDecl &model) {
   llvm::StringMap<const OnEventDecl *> handlers;
   for (DeclPtr &member : model.members)
     if (auto *r = llvm::dyn_cast<RefractoryDecl>(member.get()))
-      refractory = r;
+      if (!refractory)
+        refractory = r;
   for (OdeDecl *ode : odes)
     checkOde(*ode, model, dynamicCtx, refractory != nullptr);
 
@@ -350,9 +405,14 @@ void Sema::checkModel(ModelDecl &model) {
     } else if (auto *r = llvm::dyn_cast<RefractoryDecl>(member.get())) {
       if (r != refractory) {
         diags.error(r->getLoc(), "neuron '" + model.name +
-                                     "' has more than one refractory period");
+                                     "' has more than one refractory period")
+            .note(refractory->getLoc(), "the first one is here");
         continue;
       }
+      if (auto *name = llvm::dyn_cast<NameExpr>(r->period.get()))
+        if (auto *var = llvm::dyn_cast_or_null<VariableDecl>(
+                model.findVariable(name->name)))
+          var->mustBeNonNegative = true;
       ExprContext periodCtx = constCtx;
       periodCtx.what = "the refractory period";
       checker.checkDimension(*r->period, periodCtx, Dimension::time(),
@@ -366,7 +426,8 @@ void Sema::checkModel(ModelDecl &model) {
     } else if (auto *p = llvm::dyn_cast<ProbabilityDecl>(member.get())) {
       if (probability) {
         diags.error(p->getLoc(), "connectivity rule '" + model.name +
-                                     "' has more than one probability");
+                                     "' has more than one probability")
+            .note(probability->getLoc(), "the first one is here");
         continue;
       }
       probability = p;
@@ -426,16 +487,19 @@ void Sema::checkOde(OdeDecl &ode, ModelDecl &model, const ExprContext &ctx,
   }
   if (var->varKind != VK::State) {
     diags
-        .error(ode.getLoc(), "'" + ode.name + "' is a " +
-                                 VariableDecl::spelling(var->varKind) +
+        .error(ode.getLoc(), "'" + ode.name + "' is " +
+                                 withArticle(VariableDecl::spelling(
+                                     var->varKind)) +
                                  "; only state variables have equations")
         .note(var->getLoc(), "'" + ode.name + "' is declared here");
     return;
   }
   if (var->hasOde) {
-    diags.error(ode.getLoc(), "state '" + ode.name + "' has two equations");
+    diags.error(ode.getLoc(), "state '" + ode.name + "' has two equations")
+        .note(odeOf[var]->getLoc(), "the first one is here");
     return;
   }
+  odeOf[var] = &ode;
   var->hasOde = true;
   ode.state = var;
   if (ode.unlessRefractory &&
@@ -451,6 +515,7 @@ void Sema::checkOde(OdeDecl &ode, ModelDecl &model, const ExprContext &ctx,
   ExprContext odeCtx = ctx;
   odeCtx.what = "the right side of " + ode.name + "'";
   checker.check(*ode.rhs, odeCtx);
+  checkTimeConstants(*ode.rhs);
   if (ode.rhs->valueKind == ValueKind::Error || !var->typed)
     return;
   Dimension expected = var->dimension / Dimension::time();
@@ -463,7 +528,6 @@ void Sema::checkOde(OdeDecl &ode, ModelDecl &model, const ExprContext &ctx,
                     ode.rhs->dimension.describe() + ", but " + ode.name +
                     "' needs " + expected.describe() + " (the unit of " +
                     ode.name + " per time)");
-  checkTimeConstants(*ode.rhs);
 }
 
 /// `x / tau` with a constant non-positive time `tau` is almost surely wrong:
@@ -472,9 +536,11 @@ void Sema::checkTimeConstants(const Expr &expr) {
   if (auto *binary = llvm::dyn_cast<BinaryExpr>(&expr)) {
     if (binary->op == BinaryExpr::Op::Div)
       if (auto *name = llvm::dyn_cast<NameExpr>(binary->rhs.get()))
-        if (auto *var = llvm::dyn_cast_or_null<VariableDecl>(name->decl))
-          if (var->typed && var->dimension == Dimension::time() &&
-              var->constant && *var->constant <= 0)
+        if (auto *var = const_cast<VariableDecl *>(
+                llvm::dyn_cast_or_null<VariableDecl>(name->decl));
+            var && var->typed && var->dimension == Dimension::time() &&
+            (var->varKind == VK::Parameter || var->varKind == VK::Constant) &&
+            markPositive(*var) && var->constant && *var->constant <= 0)
             diags
                 .error(name->getLoc(),
                        "time constant '" + var->name +
@@ -721,6 +787,8 @@ void Sema::checkArgTypes(llvm::StringMap<Argument *> &bound,
     Argument *arg = bound.lookup(spec.name);
     if (!arg)
       continue;
+    if (spec.type == T::Any)
+      continue; // The caller checks it in its own context.
     Expr &value = *arg->value;
     std::string what = "argument '" + spec.name.str() + "'";
     checker.check(value, ctx);
@@ -961,6 +1029,11 @@ void Sema::checkModelArguments(std::vector<Argument> &args,
   auto lookup = [&](const std::string &name, SourceLocation loc,
                     bool initBlock) -> VariableDecl * {
     VariableDecl *var = model.findVariable(name);
+    if (var && initBlock && var->varKind == VK::Target) {
+      diags.error(loc, "target '" + name + "' is bound in the synapse's "
+                                           "arguments, not initialised");
+      return nullptr;
+    }
     if (!var) {
       std::string message = std::string(ModelDecl::spelling(model.modelKind)) +
                             " model '" + model.name + "' has no " +
@@ -971,8 +1044,9 @@ void Sema::checkModelArguments(std::vector<Argument> &args,
       diags.error(loc, message);
       return nullptr;
     }
-    if (!given.try_emplace(name, loc).second) {
-      diags.error(loc, "'" + name + "' is set twice");
+    if (auto [it, inserted] = given.try_emplace(name, loc); !inserted) {
+      diags.error(loc, "'" + name + "' is set twice")
+          .note(it->second, "it is first set here");
       return nullptr;
     }
     return var;
@@ -1031,8 +1105,8 @@ void Sema::checkModelArguments(std::vector<Argument> &args,
     }
     if (var->varKind != VK::Parameter && var->varKind != VK::Modulator) {
       diags.error(arg.nameLoc,
-                  "'" + arg.name + "' is a " +
-                      VariableDecl::spelling(var->varKind) +
+                  "'" + arg.name + "' is " +
+                      withArticle(VariableDecl::spelling(var->varKind)) +
                       (var->varKind == VK::State
                            ? "; set initial values in the '{ }' block"
                            : "; only parameters are set here"));
@@ -1045,6 +1119,7 @@ void Sema::checkModelArguments(std::vector<Argument> &args,
     if (var->typed)
       checker.checkDimension(*arg.value, argCtx, var->dimension,
                              "argument '" + arg.name + "'");
+    checkOverride(*var, *arg.value);
   }
 
   for (InitAssign &init : inits) {
@@ -1054,8 +1129,9 @@ void Sema::checkModelArguments(std::vector<Argument> &args,
     if (var->varKind != VK::State && var->varKind != VK::Parameter) {
       diags.error(init.loc, "only state variables and parameters can be "
                             "initialised; '" +
-                                init.name + "' is a " +
-                                VariableDecl::spelling(var->varKind));
+                                init.name + "' is " +
+                                withArticle(VariableDecl::spelling(
+                                    var->varKind)));
       continue;
     }
     init.target = var;
@@ -1064,6 +1140,7 @@ void Sema::checkModelArguments(std::vector<Argument> &args,
     if (var->typed)
       checker.checkDimension(*init.value, initCtx, var->dimension,
                              "the initial value of '" + init.name + "'");
+    checkOverride(*var, *init.value);
   }
 
   // Parameters without defaults, and unbound targets.
@@ -1106,8 +1183,13 @@ bool Sema::resolveRef(PopulationRef &ref, const ExprContext &ctx,
   if (auto *pop = llvm::dyn_cast<PopulationDecl>(decl)) {
     size = pop->count.value_or(-1);
   } else if (auto *view = llvm::dyn_cast<ViewDecl>(decl)) {
-    if (!view->ref.decl)
+    if (!view->ref.decl) {
+      diags.error(ref.loc, "view '" + ref.name +
+                               "' is used before it is defined (or refers "
+                               "to itself)")
+          .note(view->getLoc(), "'" + ref.name + "' is declared here");
       return false;
+    }
     decl = const_cast<Decl *>(view->ref.decl);
     offset = view->ref.begin.value_or(0);
     size = sizeOf(view->ref);
@@ -1134,9 +1216,9 @@ bool Sema::resolveRef(PopulationRef &ref, const ExprContext &ctx,
     if (expr->valueKind == ValueKind::Error)
       return false;
     if (!expr->dimension.isDimensionless() || !expr->constant ||
-        !isWhole(*expr->constant)) {
+        !isWhole(*expr->constant) || std::abs(*expr->constant) > 4e9) {
       diags.error(expr->getLoc(), "a slice bound must be a whole number "
-                                  "known at compile time");
+                                  "known at compile time, at most 4e9");
       return false;
     }
     out = static_cast<int64_t>(*expr->constant);
@@ -1149,6 +1231,12 @@ bool Sema::resolveRef(PopulationRef &ref, const ExprContext &ctx,
   } else if (ref.sliceKind == PopulationRef::SliceKind::Range) {
     if (!bound(ref.lo, lo) || !bound(ref.hi, hi))
       return false;
+  }
+  if (lo >= hi && lo >= 0 && hi <= size) {
+    diags.error(ref.loc, "slice [" + std::to_string(lo) + ":" +
+                             std::to_string(hi) + "] of '" + ref.name +
+                             "' is empty");
+    return false;
   }
   if (lo < 0 || hi > size || lo >= hi) {
     diags.error(ref.loc, "slice [" + std::to_string(lo) + ":" +
@@ -1457,6 +1545,9 @@ void Sema::checkStimulus(StimulusDecl &stim, const ExprContext &netCtx) {
                {"dt", T::Quantity, Dimension::time(), true}};
     auto bound = bindArguments(*call, specs, diags, call->callee);
     checkArgTypes(bound, specs, netCtx);
+    if (auto dt = constantOf(bound, "dt"); dt && *dt <= 0)
+      diags.error(bound.lookup("dt")->value->getLoc(),
+                  "the sampling interval of timed() must be positive");
     if (call->callee == "step") {
       auto *times = llvm::dyn_cast_or_null<ListExpr>(
           bound.lookup("times") ? bound.lookup("times")->value.get() : nullptr);
@@ -1626,6 +1717,11 @@ void Sema::checkSimulate(SimulateDecl &sim) {
       diags.error(setting.loc, message);
     }
   }
+  constexpr double maxSteps = 1e12;
+  if (sim.durationSeconds > 0 && sim.durationSeconds / sim.dtSeconds > maxSteps)
+    diags.error(sim.duration->getLoc(),
+                "the simulation would take more than 1e12 steps (duration / "
+                "dt), which is not supported");
 }
 
 bool Sema::run(const std::vector<Module *> &modules) {
@@ -1666,12 +1762,13 @@ bool Sema::run(const std::vector<Module *> &modules) {
       }
     }
   }
-  for (auto &entry : global->names) {
-    if (auto *var = llvm::dyn_cast<VariableDecl>(entry.second))
-      typeVariable(*var);
-    else if (auto *fn = llvm::dyn_cast<FunctionDecl>(entry.second))
-      checkFunction(*fn);
-  }
+  for (Module *module : modules)
+    for (DeclPtr &decl : module->decls) {
+      if (auto *var = llvm::dyn_cast<VariableDecl>(decl.get()))
+        typeVariable(*var);
+      else if (auto *fn = llvm::dyn_cast<FunctionDecl>(decl.get()))
+        checkFunction(*fn);
+    }
   for (Module *module : modules)
     for (DeclPtr &decl : module->decls)
       if (auto *model = llvm::dyn_cast<ModelDecl>(decl.get()))

@@ -102,12 +102,24 @@ static llvm::SourceMgr::DiagKind toKind(Severity severity) {
   return llvm::SourceMgr::DK_Error;
 }
 
-/// Whether the source line of `loc` is text that can be echoed.
-static bool isPrintableLine(const SourceManager &sources, SourceLocation loc) {
+/// Longer source lines are shown as a window around the caret.
+static constexpr unsigned maxEchoedColumns = 160;
+
+/// The source line that holds `loc`.
+static llvm::StringRef lineOf(const SourceManager &sources,
+                              SourceLocation loc) {
+  if (!loc.isValid())
+    return "";
   llvm::StringRef text = sources.bufferText(loc.bufferId);
-  size_t begin = text.rfind('\n', std::min<size_t>(loc.offset, text.size()));
+  size_t offset = std::min<size_t>(loc.offset, text.size());
+  size_t begin = offset == 0 ? llvm::StringRef::npos
+                             : text.rfind('\n', offset - 1);
   begin = begin == llvm::StringRef::npos ? 0 : begin + 1;
-  llvm::StringRef line = text.substr(begin).split('\n').first;
+  return text.substr(begin).split('\n').first;
+}
+
+/// Whether a source line is text that can be echoed.
+static bool isPrintable(llvm::StringRef line) {
   const auto *begin8 = reinterpret_cast<const llvm::UTF8 *>(line.data());
   const llvm::UTF8 *cursor = begin8;
   if (!llvm::isLegalUTF8String(&cursor, begin8 + line.size()))
@@ -131,10 +143,23 @@ static const char *severityName(Severity severity) {
 void DiagnosticEngine::print(const Diagnostic &diag, llvm::raw_ostream &os,
                              bool colors) const {
   llvm::SMLoc smLoc = sources.toSMLoc(diag.loc);
-  if (smLoc.isValid() && !isPrintableLine(sources, diag.loc)) {
+  llvm::StringRef line = lineOf(sources, diag.loc);
+  if (smLoc.isValid() && !isPrintable(line)) {
     // Binary input: the location without echoing the bytes.
     os << sources.describe(diag.loc) << ": " << severityName(diag.severity)
        << ": " << diag.message << "\n";
+  } else if (smLoc.isValid() && line.size() > maxEchoedColumns) {
+    // A very long line: echo a window around the caret.
+    unsigned column = sources.lineColumn(diag.loc).column - 1;
+    unsigned begin = column > maxEchoedColumns / 2 ? column - maxEchoedColumns / 2
+                                                   : 0;
+    llvm::StringRef window = line.substr(begin, maxEchoedColumns);
+    std::string prefix = begin > 0 ? "..." : "";
+    os << sources.describe(diag.loc) << ": " << severityName(diag.severity)
+       << ": " << diag.message << "\n"
+       << prefix << window << (begin + window.size() < line.size() ? "..." : "")
+       << "\n";
+    os.indent(prefix.size() + column - begin) << "^\n";
   } else if (smLoc.isValid()) {
     sources.getSourceMgr().PrintMessage(os, smLoc, toKind(diag.severity),
                                         diag.message, {}, {}, colors);
@@ -156,12 +181,17 @@ void DiagnosticEngine::printAll(llvm::raw_ostream &os, bool colors) const {
 std::optional<std::string>
 cajal::closestMatch(llvm::StringRef name,
                     const std::vector<std::string> &candidates) {
-  unsigned limit = std::max<unsigned>(1, name.size() / 3);
+  // A one-letter name is one edit from every other one-letter name: it only
+  // matches ignoring case.
+  unsigned limit =
+      name.size() <= 1 ? 0 : std::max<unsigned>(1, (name.size() + 2) / 3);
   std::optional<std::string> best;
   unsigned bestDistance = limit + 1;
   for (const std::string &candidate : candidates) {
     if (candidate == name)
       continue;
+    if (name.equals_insensitive(candidate))
+      return candidate;
     unsigned distance = name.edit_distance(candidate, true, limit + 1);
     if (distance < bestDistance) {
       bestDistance = distance;

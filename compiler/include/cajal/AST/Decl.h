@@ -59,6 +59,10 @@ public:
   bool typed = false; ///< Sema has settled its dimension.
   std::optional<double> constant; ///< SI value of a constant initialiser.
   bool hasOde = false;            ///< A state with an ODE.
+  /// Value constraints found from its uses (a time constant must be
+  /// positive, a refractory period not negative); overrides are checked too.
+  bool mustBePositive = false;
+  bool mustBeNonNegative = false;
 };
 
 /// `function f(x: mV) -> mV = expr`.

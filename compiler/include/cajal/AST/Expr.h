@@ -53,6 +53,9 @@ public:
   virtual ~Expr() = default;
   Kind getKind() const { return kind; }
   SourceLocation getLoc() const { return loc; }
+  /// Widens the location to enclosing parentheses, so that messages about a
+  /// whole expression point at where it starts.
+  void setLoc(SourceLocation newLoc) { loc = newLoc; }
 
   // Sema annotations.
   ValueKind valueKind = ValueKind::Quantity;

@@ -31,6 +31,11 @@ Dependence dependenceOn(const ast::Expr &expr,
 /// integration method (or checks the one given with `using`).
 void analyzeODESystem(ast::ModelDecl &model, DiagnosticEngine &diags);
 
+/// Whether `expr` reads a model parameter (directly or through lets). Such
+/// values are run-time inputs: their defaults may be overridden per
+/// population, so they cannot decide dimensions or solver forms.
+bool readsRunTimeParameter(const ast::Expr &expr);
+
 /// The methods `equations using ...` accepts.
 bool isKnownMethod(llvm::StringRef method);
 

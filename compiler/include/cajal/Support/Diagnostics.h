@@ -121,8 +121,9 @@ private:
   unsigned errorCount = 0;
 };
 
-/// Finds the candidate closest to `name` (edit distance at most a third of
-/// the name's length, and at least 1), for "did you mean" notes.
+/// Finds the candidate closest to `name` for "did you mean" notes: equal
+/// ignoring case, or within an edit distance of about a third of the name's
+/// length (one-letter names only match ignoring case).
 std::optional<std::string>
 closestMatch(llvm::StringRef name, const std::vector<std::string> &candidates);
 
