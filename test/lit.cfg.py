@@ -5,7 +5,7 @@ from lit.llvm import llvm_config
 
 config.name = "Cajal"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".cajal", ".test"]
+config.suffixes = [".cajal", ".test", ".mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.cajal_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in",
@@ -21,5 +21,5 @@ llvm_config.use_default_substitutions()
 config.environment["CAJAL_STDLIB"] = os.path.join(config.cajal_src_root, "stdlib")
 
 tool_dirs = [config.cajal_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["cajal"], tool_dirs)
+llvm_config.add_tool_substitutions(["cajal", "cajal-opt"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

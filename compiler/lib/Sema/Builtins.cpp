@@ -102,6 +102,7 @@ sema::bindArguments(ast::CallExpr &call, llvm::ArrayRef<ArgSpec> specs,
                         std::to_string(specs.size()) + ")");
         continue;
       }
+      arg.boundName = specs[position].name.str();
       bound[specs[position++].name] = &arg;
       continue;
     }
@@ -124,6 +125,7 @@ sema::bindArguments(ast::CallExpr &call, llvm::ArrayRef<ArgSpec> specs,
                   "argument '" + arg.name + "' is given twice");
       continue;
     }
+    arg.boundName = arg.name;
     bound[arg.name] = &arg;
   }
   for (const ArgSpec &spec : specs)

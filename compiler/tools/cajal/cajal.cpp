@@ -6,10 +6,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "cajal/AST/ASTDumper.h"
+#include "cajal/Dialect/InitAllDialects.h"
 #include "cajal/Driver/Compiler.h"
+#include "cajal/MLIRGen/MLIRGen.h"
 
 #include "CLI/CLI.hpp"
 #include "fmt/format.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OperationSupport.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/InitLLVM.h"
@@ -163,6 +168,17 @@ int main(int argc, char **argv) {
                                     "checked-ast (with types and units)")
       ->check(CLI::IsMember({"ast", "checked-ast"}));
 
+  std::string emitFile, stage = "neuro";
+  bool emitDebugInfo = false;
+  CLI::App *emitCmd = app.add_subcommand("emit", "Print the IR of a model at "
+                                                 "one stage of the pipeline");
+  emitCmd->add_option("file", emitFile, "Model file")->required();
+  emitCmd->add_option("--stage", stage, "The stage: neuro (the declarative "
+                                        "model)")
+      ->check(CLI::IsMember({"neuro"}));
+  emitCmd->add_flag("--debug-info", emitDebugInfo,
+                    "Print the model-file location of every operation");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -179,6 +195,32 @@ int main(int argc, char **argv) {
       return 1;
     dumpModule(*c->mainModule(), c->sources(), llvm::outs(),
                options.check);
+    return 0;
+  }
+
+  if (*emitCmd) {
+    auto c = Compilation::fromFile(emitFile, options);
+    llvm::errs() << c->renderDiagnostics(colors);
+    if (!c->succeeded())
+      return 1;
+    mlir::DialectRegistry registry;
+    registerAllDialects(registry);
+    mlir::MLIRContext context(registry);
+    context.loadAllAvailableDialects();
+    std::vector<const Module *> modules;
+    for (const auto &m : c->getModules())
+      modules.push_back(m.get());
+    DiagnosticEngine genDiags(const_cast<SourceManager &>(c->sources()));
+    mlir::OwningOpRef<mlir::ModuleOp> ir =
+        generateNeuro(context, modules, genDiags);
+    genDiags.printAll(llvm::errs(), colors);
+    if (!ir)
+      return 1;
+    mlir::OpPrintingFlags flags;
+    if (emitDebugInfo)
+      flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/true);
+    ir->print(llvm::outs(), flags);
+    llvm::outs() << "\n";
     return 0;
   }
 

@@ -120,6 +120,8 @@ struct Argument {
   std::string name; ///< Empty when positional.
   SourceLocation nameLoc;
   ExprPtr value;
+  /// Sema: the parameter a builtin call bound this argument to.
+  std::string boundName;
 };
 
 /// `exp(x)`, `fixed_probability(0.02, autapses = false)`.

@@ -1,0 +1,17 @@
+//===- cajal-opt.cpp - Cajal's mlir-opt -----------------------------------===//
+//
+// Parses, verifies, transforms and prints IR of Cajal's dialects; the tool
+// the lit tests of every op, pass and conversion run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Dialect/InitAllDialects.h"
+
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  cajal::registerAllDialects(registry);
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "Cajal optimizer driver\n", registry));
+}
