@@ -187,6 +187,34 @@ LogicalResult ProbabilityOp::verifyRegions() {
   return verifyYieldRegion(*this, getProbability(), "probability", f64(*this));
 }
 
+LogicalResult IntegrateOp::verifyRegions() {
+  if (failed(verifyYieldRegion(*this, getBody(), "body", {})))
+    return failure();
+  Operation *model = (*this)->getParentOp();
+  for (Attribute state : getFrozenWhenRefractory()) {
+    auto ref = dyn_cast<FlatSymbolRefAttr>(state);
+    if (!ref || !isa_and_nonnull<StateOp>(
+                    SymbolTable::lookupSymbolIn(model, ref)))
+      return emitOpError() << state << " is not a state of this model";
+  }
+  if (!getFrozenWhenRefractory().empty() && !isa<NeuronOp>(model))
+    return emitOpError() << "freezes states only in neurons";
+  return success();
+}
+
+LogicalResult PropagatorOp::verify() {
+  int64_t n = getSize();
+  if (n < 1)
+    return emitOpError() << "needs at least one state";
+  if (static_cast<int64_t>(getMatrix().size()) != n * n)
+    return emitOpError() << "needs " << n * n << " matrix entries, not "
+                         << getMatrix().size();
+  if (static_cast<int64_t>(getResults().size()) != 2 * n * n)
+    return emitOpError() << "returns " << 2 * n * n << " values, not "
+                         << getResults().size();
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Expressions and statements
 //===----------------------------------------------------------------------===//

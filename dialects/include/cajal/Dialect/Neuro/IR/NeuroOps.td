@@ -162,6 +162,42 @@ def Neuro_ProbabilityOp : Neuro_Op<"probability",
   let hasRegionVerifier = 1;
 }
 
+def Neuro_IntegrateOp : Neuro_Op<"integrate",
+                                 [HasParent<"NeuronOp, SynapseOp">]> {
+  let summary = "advances a model's states by one time step";
+  let description = [{
+    Produced by `neuro-solve-odes` from the model's `neuro.ode` ops: the body
+    reads the states (`neuro.get`), computes their values one step `dt`
+    later by `method`, and writes them with `neuro.update ... set` after all
+    reads. States listed in `frozen_when_refractory` keep their value while
+    the neuron is refractory.
+  }];
+  let arguments = (ins StrAttr:$method,
+                       SymbolRefArrayAttr:$frozen_when_refractory);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $method `frozen` $frozen_when_refractory attr-dict-with-keyword $body
+  }];
+  let hasRegionVerifier = 1;
+}
+
+def Neuro_PropagatorOp : Neuro_Op<"propagator", [Pure]> {
+  let summary = "exp(A dt) and its integral, for exact linear updates";
+  let description = [{
+    For the linear system `x' = A x + b` of `size` states (A given row by
+    row), returns the n*n entries of `P = exp(A dt)` followed by the n*n
+    entries of `Q = integral from 0 to dt of exp(A s) ds`, so that
+    `x(t + dt) = P x(t) + Q b` when b is constant over the step. Pure: when
+    A depends only on parameters, lowerings compute it once, not per step.
+  }];
+  let arguments = (ins I64Attr:$size, Variadic<F64>:$matrix, F64:$dt);
+  let results = (outs Variadic<F64>:$results);
+  let assemblyFormat = [{
+    `size` $size `(` $matrix `)` `dt` $dt attr-dict `:` type($results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Expressions and statements (inside the regions above)
 //===----------------------------------------------------------------------===//
