@@ -54,7 +54,9 @@ private:
     return result;
   }
   StringRef stateName(size_t i) { return OdeOp(odes[i]).getState(); }
-  /// `x + factor * k` for every state.
+  /// `x + factor * k`, element by element.
+  SmallVector<Value> axpy(ArrayRef<Value> x, ArrayRef<Value> k, Value factor);
+  /// The same, keyed by state name, for evaluating right sides there.
   StateValues shifted(ArrayRef<Value> x, ArrayRef<Value> k, Value factor);
 
   SmallVector<Value> euler(ArrayRef<Value> x);
@@ -87,30 +89,30 @@ Value Integrator::evaluate(OdeOp ode, const StateValues &values) {
   return mapping.lookupOrDefault(yield.getValues().front());
 }
 
+SmallVector<Value> Integrator::axpy(ArrayRef<Value> x, ArrayRef<Value> k,
+                                    Value factor) {
+  SmallVector<Value> result;
+  for (auto [xi, ki] : llvm::zip(x, k))
+    result.push_back(add(xi, mul(factor, ki)));
+  return result;
+}
+
 StateValues Integrator::shifted(ArrayRef<Value> x, ArrayRef<Value> k,
                                 Value factor) {
   StateValues result;
-  for (size_t i = 0; i < x.size(); ++i)
-    result[stateName(i)] = add(x[i], mul(factor, k[i]));
+  for (auto [i, value] : llvm::enumerate(axpy(x, k, factor)))
+    result[stateName(i)] = value;
   return result;
 }
 
 SmallVector<Value> Integrator::euler(ArrayRef<Value> x) {
-  SmallVector<Value> k = evaluateAll(current);
-  SmallVector<Value> next;
-  for (auto [xi, ki] : llvm::zip(x, k))
-    next.push_back(add(xi, mul(dt, ki)));
-  return next;
+  return axpy(x, evaluateAll(current), dt);
 }
 
 SmallVector<Value> Integrator::rk2(ArrayRef<Value> x) {
   Value half = mul(constant(0.5), dt);
   SmallVector<Value> k1 = evaluateAll(current);
-  SmallVector<Value> k2 = evaluateAll(shifted(x, k1, half));
-  SmallVector<Value> next;
-  for (auto [xi, ki] : llvm::zip(x, k2))
-    next.push_back(add(xi, mul(dt, ki)));
-  return next;
+  return axpy(x, evaluateAll(shifted(x, k1, half)), dt);
 }
 
 SmallVector<Value> Integrator::rk4(ArrayRef<Value> x) {
