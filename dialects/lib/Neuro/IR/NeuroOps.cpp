@@ -42,13 +42,19 @@ LogicalResult verifyYieldRegion(Operation *op, Region &region,
     return op->emitOpError() << "'" << name
                              << "' region must end in 'neuro.yield'";
   if (yield.getValues().getTypes() != resultTypes) {
-    InFlightDiagnostic diag = op->emitOpError()
-                              << "'" << name << "' region must yield ";
-    if (resultTypes.empty())
-      diag << "nothing";
-    else
-      diag << resultTypes;
-    return diag << ", but yields " << yield.getValues().getTypes();
+    auto describe = [](TypeRange types) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      if (types.empty())
+        os << "nothing";
+      else
+        llvm::interleaveComma(types, os,
+                              [&](Type type) { os << "'" << type << "'"; });
+      return text;
+    };
+    return op->emitOpError() << "'" << name << "' region must yield "
+                             << describe(resultTypes) << ", but yields "
+                             << describe(yield.getValues().getTypes());
   }
   return success();
 }
@@ -180,6 +186,10 @@ LogicalResult RefractoryOp::verifyRegions() {
 LogicalResult OnEventOp::verify() {
   if (getEvent() == Side::self)
     return emitOpError() << "handles 'pre' or 'post' events";
+  return success();
+}
+
+LogicalResult OnEventOp::verifyRegions() {
   return verifyYieldRegion(*this, getBody(), "body", {});
 }
 
@@ -230,14 +240,30 @@ LogicalResult GetOp::verify() {
   if (!model)
     return emitOpError() << "is not inside a model, population or projection";
   if (!isVariable(SymbolTable::lookupSymbolIn(model, getNameAttr())))
-    return emitOpError() << getNameAttr() << " is not a variable of "
-                         << SymbolTable::getSymbolName(model);
+    return emitOpError() << getNameAttr() << " is not a variable of @"
+                         << SymbolTable::getSymbolName(model).getValue();
   return success();
+}
+
+/// Whether `op` is inside a region that may change variables: a reset, an
+/// event handler or an integration step (not an expression).
+static bool inStatementRegion(Operation *op) {
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp()) {
+    if (isa<OnEventOp, IntegrateOp>(p))
+      return true;
+    if (auto spike = dyn_cast<SpikeOp>(p))
+      return op->getParentRegion() == &spike.getReset() ||
+             spike.getReset().isAncestor(op->getParentRegion());
+    if (isa<NeuronOp, SynapseOp, ConnectivityOp, OdeOp, RefractoryOp,
+            ProbabilityOp, ParameterOp, StateOp>(p))
+      return false;
+  }
+  return false;
 }
 
 LogicalResult UpdateOp::verify() {
   Operation *model = enclosingModel(*this);
-  if (!model)
+  if (!model || !inStatementRegion(*this))
     return emitOpError() << "belongs in a reset or an event handler";
   if (getSide() == Side::pre && !isa<SynapseOp>(model))
     return emitOpError() << "changes presynaptic variables only in synapses";
@@ -337,7 +363,8 @@ LogicalResult SpikeSourceOp::verify() {
     if (getTimes()->size() != getIndices()->size())
       return emitOpError() << "has " << getTimes()->size() << " times but "
                            << getIndices()->size() << " indices";
-    for (int64_t index : *getIndices())
+    std::optional<ArrayRef<int64_t>> indices = getIndices();
+    for (int64_t index : *indices)
       if (index < 0 || index >= getSize())
         return emitOpError() << "index " << index << " is outside [0, "
                              << getSize() << ")";
@@ -371,20 +398,87 @@ LogicalResult ProjectionOp::verify() {
       dyn_cast_or_null<SynapseOp>(lookupInModule(*this, getSynapseAttr()));
   if (!synapse)
     return emitOpError() << getSynapseAttr() << " is not a 'neuro.synapse'";
+  if (synapse.getBody().empty())
+    return success(); // The synapse reports its own missing body.
+  auto post = cast<PopulationOp>(
+      SymbolTable::lookupSymbolIn((*this)->getParentOp(), getPostAttr()));
+  Operation *postModel = lookupInModule(*this, post.getModelAttr());
   for (NamedAttribute binding : getTargets()) {
     if (!isa_and_nonnull<TargetOp>(
             SymbolTable::lookupSymbolIn(synapse, binding.getName())))
       return emitOpError() << "binds '" << binding.getName().getValue()
                            << "', which is not a target of "
                            << getSynapseAttr();
-    if (!isa<FlatSymbolRefAttr>(binding.getValue()))
+    auto bound = dyn_cast<FlatSymbolRefAttr>(binding.getValue());
+    if (!bound)
       return emitOpError() << "binds '" << binding.getName().getValue()
                            << "' to something other than a symbol";
+    if (postModel && !isa_and_nonnull<StateOp, InputOp>(
+                         SymbolTable::lookupSymbolIn(postModel, bound)))
+      return emitOpError() << "binds '" << binding.getName().getValue()
+                           << "' to " << bound
+                           << ", which is not a state or input of "
+                           << post.getModelAttr();
   }
   for (auto target : synapse.getBody().front().getOps<TargetOp>())
     if (!getTargets().get(target.getSymName()))
       return emitOpError() << "does not bind target '" << target.getSymName()
                            << "' of " << getSynapseAttr();
+  for (auto assign : getBody().front().getOps<AssignOp>())
+    if (!isa_and_nonnull<ParameterOp, StateOp>(
+            SymbolTable::lookupSymbolIn(synapse, assign.getNameAttr())))
+      return assign.emitOpError()
+             << assign.getNameAttr() << " is not a parameter or state of "
+             << getSynapseAttr();
+  return success();
+}
+
+LogicalResult StimulusOp::verify() {
+  if (failed(verifyRange(*this, getPopulationAttr(), getRange(),
+                         "population")))
+    return failure();
+  auto pop = dyn_cast<PopulationOp>(
+      SymbolTable::lookupSymbolIn((*this)->getParentOp(), getPopulationAttr()));
+  if (!pop)
+    return emitOpError() << getPopulationAttr()
+                         << " is a spike source; stimuli drive neurons";
+  Operation *model = lookupInModule(*this, pop.getModelAttr());
+  if (model && !isa_and_nonnull<StateOp, InputOp>(
+                   SymbolTable::lookupSymbolIn(model, getVariableAttr())))
+    return emitOpError() << getVariableAttr() << " is not a state or input of "
+                         << pop.getModelAttr();
+  if (!llvm::is_contained({"poisson_drive", "step", "timed", "expression"},
+                          getKind()))
+    return emitOpError() << "has unknown kind '" << getKind() << "'";
+  return success();
+}
+
+LogicalResult RecordOp::verify() {
+  Operation *network = (*this)->getParentOp();
+  Operation *source = SymbolTable::lookupSymbolIn(network, getSourceAttr());
+  if (auto proj = dyn_cast_or_null<ProjectionOp>(source)) {
+    if (!getRange().empty())
+      return emitOpError() << "records a projection: its range must be []";
+    Operation *synapse = lookupInModule(*this, proj.getSynapseAttr());
+    if (synapse && !isa_and_nonnull<StateOp, ParameterOp>(
+                       SymbolTable::lookupSymbolIn(synapse, getVariable())))
+      return emitOpError() << "'" << getVariable()
+                           << "' is not a variable of " << proj.getSynapseAttr();
+  } else {
+    if (failed(verifyRange(*this, getSourceAttr(), getRange(), "source")))
+      return failure();
+    if (getVariable() != "spikes") {
+      auto pop = dyn_cast<PopulationOp>(source);
+      if (!pop)
+        return emitOpError() << "spike sources record only 'spikes'";
+      Operation *model = lookupInModule(*this, pop.getModelAttr());
+      if (model && !isVariable(SymbolTable::lookupSymbolIn(model, getVariable())))
+        return emitOpError() << "'" << getVariable()
+                             << "' is not a variable of " << pop.getModelAttr();
+    }
+  }
+  if (getInterval() && !(getInterval()->convertToDouble() > 0))
+    return emitOpError() << "needs a positive interval";
   return success();
 }
 

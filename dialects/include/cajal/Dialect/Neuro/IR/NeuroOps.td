@@ -152,6 +152,7 @@ def Neuro_OnEventOp : Neuro_Op<"on_event", [HasParent<"SynapseOp">]> {
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$event $body attr-dict";
   let hasVerifier = 1;
+  let hasRegionVerifier = 1;
 }
 
 def Neuro_ProbabilityOp : Neuro_Op<"probability",
@@ -370,6 +371,7 @@ def Neuro_StimulusOp : Neuro_Op<"stimulus", [HasParent<"NetworkOp">,
     $population $range `variable` $variable `kind` $kind attr-dict-with-keyword
     $body
   }];
+  let hasVerifier = 1;
 }
 
 def Neuro_RecordOp : Neuro_Op<"record", [HasParent<"NetworkOp">]> {
@@ -378,6 +380,7 @@ def Neuro_RecordOp : Neuro_Op<"record", [HasParent<"NetworkOp">]> {
                        StrAttr:$variable, OptionalAttr<F64Attr>:$interval,
                        OptionalAttr<StrAttr>:$label);
   let assemblyFormat = "$source $range `variable` $variable attr-dict";
+  let hasVerifier = 1;
 }
 
 def Neuro_SimulateOp : Neuro_Op<"simulate"> {
