@@ -45,6 +45,37 @@ TEST(ExactPropagator, LeakyIntegratorWithConstantDrive) {
   EXPECT_TRUE(closeTo(q, -E * std::expm1(-dt / tau)));
 }
 
+TEST(ExactPropagator, PQFormAgreesWithTheOffsetForm) {
+  // Q b must equal q for any constant b; P must be the same matrix.
+  const double A[4] = {-50.0, 50.0, 0.0, -200.0};
+  const double b[2] = {-2.45, 3.0};
+  const double dt = 1e-4;
+  double P1[4], q[2], P2[4], Q[4];
+  ASSERT_EQ(cajal_exact_propagator(2, A, b, dt, P1, q), CAJAL_OK);
+  ASSERT_EQ(cajal_exact_propagator_pq(2, A, dt, P2, Q), CAJAL_OK);
+  for (int k = 0; k < 4; ++k)
+    EXPECT_TRUE(closeTo(P2[k], P1[k])) << k;
+  for (int i = 0; i < 2; ++i)
+    EXPECT_TRUE(closeTo(Q[2 * i] * b[0] + Q[2 * i + 1] * b[1], q[i], 1e-11))
+        << i;
+}
+
+TEST(ExactPropagator, PQFormOfAScalarDecay) {
+  // Q = (1 - e^{-dt/tau}) tau for x' = -x / tau.
+  const double tau = 10e-3, dt = 1e-4, A = -1.0 / tau;
+  double P, Q;
+  ASSERT_EQ(cajal_exact_propagator_pq(1, &A, dt, &P, &Q), CAJAL_OK);
+  EXPECT_TRUE(closeTo(P, std::exp(-dt / tau)));
+  EXPECT_TRUE(closeTo(Q, -tau * std::expm1(-dt / tau)));
+  // A singular system (no leak): Q = dt.
+  const double zero = 0.0;
+  ASSERT_EQ(cajal_exact_propagator_pq(1, &zero, dt, &P, &Q), CAJAL_OK);
+  EXPECT_EQ(P, 1.0);
+  EXPECT_TRUE(closeTo(Q, dt));
+  EXPECT_EQ(cajal_exact_propagator_pq(0, &A, dt, &P, &Q),
+            CAJAL_ERROR_INVALID_ARGUMENT);
+}
+
 /// The CUBA pair v' = (ge - v) / tau_m, ge' = -ge / tau_e.
 void cubaPropagator(double tauM, double tauE, double dt, double P[4]) {
   const double A[4] = {-1.0 / tauM, 1.0 / tauM, 0.0, -1.0 / tauE};

@@ -37,6 +37,19 @@ extern "C" {
 int cajal_exact_propagator(int n, const double *A, const double *b, double dt,
                            double *P, double *q);
 
+/// Computes P = expm(A dt) and Q = integral_0^dt expm(A s) ds, so that
+/// x(t + dt) = P x(t) + Q b for any b held constant over the step. This is
+/// what the `neuro.propagator` op means: A depends only on parameters, so
+/// P and Q are computed once at set-up while b (inputs) changes every step.
+/// Both come from the exponential of the 2n x 2n matrix [[A, I], [0, 0]] dt,
+/// whose top-right block is Q; singular A works as above.
+///
+/// \param P   out: n x n, row-major.
+/// \param Q   out: n x n, row-major.
+/// \returns as cajal_exact_propagator.
+int cajal_exact_propagator_pq(int n, const double *A, double dt, double *P,
+                              double *Q);
+
 #ifdef __cplusplus
 } // extern "C"
 #endif
