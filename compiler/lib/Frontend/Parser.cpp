@@ -82,6 +82,10 @@ public:
   void syntaxError(antlr4::Recognizer *recognizer, antlr4::Token *offending,
                    size_t /*line*/, size_t /*column*/, const std::string &msg,
                    std::exception_ptr /*e*/) override {
+    // An unterminated string or comment swallows the rest of its line: the
+    // errors that follow on that line are its echoes.
+    if (offending && offending->getLine() == silencedLine)
+      return;
     SourceLocation loc{bufferId, 0};
     std::string text;
     if (offending) {
@@ -95,7 +99,18 @@ public:
     } else if (auto *lexer = dynamic_cast<antlr4::Lexer *>(recognizer)) {
       loc.offset = offsets.byteOffset(lexer->tokenStartCharIndex);
     }
-    diags.error(loc, rewrite(msg, offending, text));
+    // `x /* ...` without `*/` reaches the parser as `/` then `*`.
+    llvm::StringRef source = diags.getSources().bufferText(bufferId);
+    if (text == "*" && loc.offset > 0 &&
+        source.substr(loc.offset - 1).starts_with("/*"))
+      --loc.offset;
+    std::string message =
+        source.substr(loc.offset).starts_with("/*") && text != "<eof>"
+            ? "unterminated comment: '/*' without '*/'"
+            : rewrite(msg, offending, text);
+    if (offending && (llvm::StringRef(message).starts_with("unterminated")))
+      silencedLine = offending->getLine();
+    diags.error(loc, message);
     if (++count >= maxErrors) {
       diags.error(loc, "too many syntax errors; stopping");
       throw TooManyErrors();
@@ -103,18 +118,11 @@ public:
   }
 
 private:
-  unsigned offsetOf(antlr4::Token *token) const {
-    return offsets.byteOffset(token->getStartIndex());
-  }
-
-  std::string rewrite(const std::string &msg, antlr4::Token *offending,
-                      const std::string &text) const {
-    llvm::StringRef source = diags.getSources().bufferText(bufferId);
+  static std::string rewrite(const std::string &msg, antlr4::Token *offending,
+                             const std::string &text) {
     llvm::StringRef m(msg);
     std::string what = text == "<eof>" ? std::string("end of file")
                                        : quoteToken(text);
-    if (text == "/" && source.substr(offsetOf(offending)).starts_with("/*"))
-      return "unterminated comment: '/*' without '*/'";
     if (offending && offending->getType() == CajalLexer::UNKNOWN_CHAR) {
       if (text == "\"")
         return "unterminated string literal";
@@ -146,6 +154,7 @@ private:
   const OffsetMap &offsets;
   unsigned maxErrors;
   unsigned count = 0;
+  size_t silencedLine = 0; ///< 0: none (ANTLR lines start at 1).
 };
 
 /// Builds the AST from a parse tree that had no syntax errors.

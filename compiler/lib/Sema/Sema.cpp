@@ -1300,9 +1300,15 @@ void Sema::checkProjection(ProjectionDecl &proj, const ExprContext &netCtx,
     argCtx.allowPrePost = true;
     checkModelArguments(proj.args, proj.inits, *proj.synapse, argCtx, post,
                         proj.synapseLoc);
-    if (preOk && postOk && post)
+    if (preOk && postOk && post) {
+      size_t first = diags.diagnostics().size();
       checkSynapseBody(*const_cast<ModelDecl *>(proj.synapse),
                        modelOf(proj.pre), post, /*bound=*/true);
+      diags.noteSince(first, proj.synapseLoc,
+                      "in the synapse '" + proj.synapse->name +
+                          "' connecting '" + proj.pre.name + "' to '" +
+                          proj.post.name + "' here");
+    }
   }
   if (proj.delay) {
     ExprContext delayCtx = netCtx;
@@ -1669,8 +1675,10 @@ void Sema::checkSimulate(SimulateDecl &sim) {
   llvm::StringMap<SourceLocation> seen;
   const std::vector<std::string> known = {"dt", "seed", "target", "threads"};
   for (SimulateDecl::Setting &setting : sim.settings) {
-    if (!seen.try_emplace(setting.name, setting.loc).second) {
-      diags.error(setting.loc, "'" + setting.name + "' is set twice");
+    if (auto [it, inserted] = seen.try_emplace(setting.name, setting.loc);
+        !inserted) {
+      diags.error(setting.loc, "'" + setting.name + "' is set twice")
+          .note(it->second, "it is first set here");
       continue;
     }
     if (setting.name == "dt") {

@@ -75,6 +75,12 @@ DiagnosticEngine::Builder DiagnosticEngine::report(Severity severity,
   return Builder(this, diags.size() - 1);
 }
 
+void DiagnosticEngine::noteSince(size_t first, SourceLocation loc,
+                                 const std::string &message) {
+  for (size_t k = first; k < diags.size(); ++k)
+    diags[k].notes.push_back({Severity::Note, loc, message, {}});
+}
+
 DiagnosticEngine::Builder DiagnosticEngine::error(SourceLocation loc,
                                                   std::string message) {
   return report(Severity::Error, loc, std::move(message));

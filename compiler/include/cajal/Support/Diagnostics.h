@@ -101,6 +101,10 @@ public:
   Builder warning(SourceLocation loc, std::string message);
   Builder remark(SourceLocation loc, std::string message);
 
+  /// Adds a note to every diagnostic reported since `first` (an index into
+  /// diagnostics()), e.g. to say which use of a model an error came from.
+  void noteSince(size_t first, SourceLocation loc, const std::string &message);
+
   unsigned numErrors() const { return errorCount; }
   bool hasErrors() const { return errorCount != 0; }
   const std::vector<Diagnostic> &diagnostics() const { return diags; }
