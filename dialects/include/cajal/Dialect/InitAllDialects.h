@@ -9,6 +9,7 @@
 #define CAJAL_DIALECT_INITALLDIALECTS_H
 
 #include "cajal/Dialect/Neuro/IR/NeuroDialect.h"
+#include "cajal/Dialect/Sim/IR/SimDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -20,7 +21,7 @@ namespace cajal {
 
 /// Adds Cajal's dialects and the upstream dialects they are used with.
 inline void registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<neuro::NeuroDialect, mlir::arith::ArithDialect,
+  registry.insert<neuro::NeuroDialect, sim::SimDialect, mlir::arith::ArithDialect,
                   mlir::func::FuncDialect, mlir::math::MathDialect,
                   mlir::scf::SCFDialect>();
 }

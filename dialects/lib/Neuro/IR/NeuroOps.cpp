@@ -337,7 +337,7 @@ static LogicalResult verifyRange(Operation *op, FlatSymbolRefAttr population,
 }
 
 LogicalResult PopulationOp::verify() {
-  if (getSize() < 1)
+  if (getSizeAttr().getInt() < 1) // I64Attr accessors are unsigned.
     return emitOpError() << "needs at least one neuron";
   Operation *model = lookupInModule(*this, getModelAttr());
   if (!isa_and_nonnull<NeuronOp>(model))
@@ -353,7 +353,7 @@ LogicalResult PopulationOp::verify() {
 }
 
 LogicalResult SpikeSourceOp::verify() {
-  if (getSize() < 1)
+  if (getSizeAttr().getInt() < 1) // I64Attr accessors are unsigned.
     return emitOpError() << "needs at least one neuron";
   bool inline_ = getTimes() && getIndices();
   if (getFile().has_value() == inline_ ||

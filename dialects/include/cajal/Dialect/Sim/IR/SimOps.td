@@ -1,0 +1,221 @@
+//===- SimOps.td - The sim dialect -------------------------*- tablegen -*-===//
+//
+// One simulation time step as ordered, data-parallel phases over explicit
+// storage. The contract every target lowers: a CPU loop nest, a CUDA grid,
+// an FPGA pipeline. Scheduling (threads, blocks, pipelines) is never here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CAJAL_DIALECT_SIM_SIMOPS_TD
+#define CAJAL_DIALECT_SIM_SIMOPS_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Sim_Dialect : Dialect {
+  let name = "sim";
+  let cppNamespace = "::cajal::sim";
+  let summary = "One simulation time step as data-parallel phases";
+  let description = [{
+    A `sim.program` owns storage (`sim.population` and `sim.synapses` groups
+    of `sim.field` arrays, `sim.connectivity` tables built at set-up), an
+    `init` region run once, and a `step` region run every time step. The
+    step is an ordered list of phases: `sim.for_each` over the elements of a
+    group (no element reads another's fields, so it is data-parallel) and
+    `sim.for_each_spike` over the synapses of the neurons that spiked (whose
+    only cross-element writes are `sim.accumulate`). Fields are addressed by
+    symbol and element index; values are `f64`, indices `index`.
+  }];
+}
+
+class Sim_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Sim_Dialect, mnemonic, traits>;
+
+def Sim_FieldKind : I32EnumAttr<"FieldKind", "what a field stores", [
+    I32EnumAttrCase<"state", 0>, I32EnumAttrCase<"parameter", 1>,
+    I32EnumAttrCase<"input", 2>, I32EnumAttrCase<"internal", 3>]> {
+  let cppNamespace = "::cajal::sim";
+}
+
+def Sim_ProgramOp : Sim_Op<"program", [Symbol, SymbolTable, IsolatedFromAbove,
+    NoTerminator, SingleBlock, NoRegionArguments]> {
+  let summary = "storage, set-up and the time step of one simulation";
+  let arguments = (ins SymbolNameAttr:$sym_name, F64Attr:$dt, I64Attr:$steps,
+                       I64Attr:$seed);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def Sim_PopulationOp : Sim_Op<"population", [Symbol, SymbolTable,
+    HasParent<"ProgramOp">, NoTerminator, SingleBlock, NoRegionArguments]> {
+  let summary = "per-neuron storage of a population";
+  let arguments = (ins SymbolNameAttr:$sym_name, I64Attr:$size);
+  let regions = (region SizedRegion<1>:$fields);
+  let assemblyFormat = "$sym_name `[` $size `]` attr-dict-with-keyword $fields";
+  let hasVerifier = 1;
+}
+
+def Sim_SynapsesOp : Sim_Op<"synapses", [Symbol, SymbolTable,
+    HasParent<"ProgramOp">, NoTerminator, SingleBlock, NoRegionArguments]> {
+  let summary = "per-synapse storage, one element per connectivity entry";
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       FlatSymbolRefAttr:$connectivity);
+  let regions = (region SizedRegion<1>:$fields);
+  let assemblyFormat = [{
+    $sym_name `of` $connectivity attr-dict-with-keyword $fields
+  }];
+  let hasVerifier = 1;
+}
+
+def Sim_FieldOp : Sim_Op<"field", [Symbol,
+                                   HasParent<"PopulationOp, SynapsesOp">]> {
+  let summary = "an f64 array with one element per neuron or synapse";
+  let arguments = (ins SymbolNameAttr:$sym_name, Sim_FieldKind:$kind,
+                       StrAttr:$unit);
+  let assemblyFormat = "$sym_name $kind `unit` $unit attr-dict";
+}
+
+def Sim_ConnectivityOp : Sim_Op<"connectivity", [Symbol,
+                                                 HasParent<"ProgramOp">]> {
+  let summary = "a connectivity table, built at set-up";
+  let description = [{
+    Synapses from `pre_range` of `pre` to `post_range` of `post` by `rule`
+    with constant `args`, drawn with random stream `stream` so that every
+    target builds the same table (the runtime's `cajal_connect_*`). Rows are
+    presynaptic neurons; entries are synapse ids in row order.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       FlatSymbolRefAttr:$pre, DenseI64ArrayAttr:$pre_range,
+                       FlatSymbolRefAttr:$post, DenseI64ArrayAttr:$post_range,
+                       StrAttr:$rule, DictionaryAttr:$args, I64Attr:$stream,
+                       BoolAttr:$autapses, BoolAttr:$multapses);
+  let assemblyFormat = [{
+    $sym_name $pre $pre_range `->` $post $post_range `rule` $rule $args
+    attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Sim_InitOp : Sim_Op<"init", [HasParent<"ProgramOp">, NoTerminator,
+                                 SingleBlock, NoRegionArguments]> {
+  let summary = "phases run once before the first step";
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$body attr-dict";
+}
+
+def Sim_StepOp : Sim_Op<"step", [HasParent<"ProgramOp">, NoTerminator,
+                                 SingleBlock, NoRegionArguments]> {
+  let summary = "the phases of one time step, in order";
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$body attr-dict";
+}
+
+def Sim_ForEachOp : Sim_Op<"for_each", [HasParent<"InitOp, StepOp">]> {
+  let summary = "a data-parallel phase over the elements of a group";
+  let description = [{
+    Runs the body once per element of `group` (a population or synapse
+    group), or of `range` within it, with the element index as the block
+    argument. A body reads and writes only its own element's fields, emits
+    spikes and accumulates into other groups.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$group,
+                       OptionalAttr<DenseI64ArrayAttr>:$range);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$group (`range` $range^)? $body attr-dict";
+  let hasRegionVerifier = 1;
+}
+
+def Sim_ForEachSpikeOp : Sim_Op<"for_each_spike", [HasParent<"StepOp">]> {
+  let summary = "a phase over the synapses of this step's presynaptic spikes";
+  let description = [{
+    For every neuron of the connectivity's presynaptic range that spiked in
+    this step, and every synapse in its row, runs the body with (pre index,
+    post index, synapse id) as block arguments. Writes to other elements go
+    through `sim.accumulate`, which lowerings make safe under parallelism.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$connectivity);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$connectivity $body attr-dict";
+  let hasRegionVerifier = 1;
+}
+
+def Sim_LoadOp : Sim_Op<"load"> {
+  let summary = "reads one element of a field";
+  let arguments = (ins SymbolRefAttr:$field, Index:$index);
+  let results = (outs F64:$result);
+  let assemblyFormat = "$field `[` $index `]` attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Sim_StoreOp : Sim_Op<"store"> {
+  let summary = "writes one element of a field";
+  let arguments = (ins SymbolRefAttr:$field, Index:$index, F64:$value);
+  let assemblyFormat = [{
+    $value `,` $field `[` $index `]` attr-dict `:` type($value)
+  }];
+  let hasVerifier = 1;
+}
+
+def Sim_AccumulateOp : Sim_Op<"accumulate"> {
+  let summary = "adds to one element of a field, safely under parallelism";
+  let arguments = (ins SymbolRefAttr:$field, Index:$index, F64:$value,
+                       OptionalAttr<I64Attr>:$delay_steps);
+  let assemblyFormat = [{
+    $value `,` $field `[` $index `]` attr-dict `:` type($value)
+  }];
+  let hasVerifier = 1;
+}
+
+def Sim_EmitSpikeOp : Sim_Op<"emit_spike"> {
+  let summary = "marks the current element of a population as having spiked";
+  let arguments = (ins FlatSymbolRefAttr:$population, Index:$index);
+  let assemblyFormat = "$population `[` $index `]` attr-dict";
+}
+
+def Sim_RecordSpikesOp : Sim_Op<"record_spikes", [HasParent<"StepOp">]> {
+  let summary = "appends this step's spikes of a population to a recorder";
+  let arguments = (ins FlatSymbolRefAttr:$population);
+  let assemblyFormat = "$population attr-dict";
+}
+
+def Sim_TimeOp : Sim_Op<"time", [Pure]> {
+  let summary = "the simulated time at the start of this step, in seconds";
+  let results = (outs F64:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+}
+
+def Sim_TimestepOp : Sim_Op<"timestep", [Pure]> {
+  let summary = "the length of a step, in seconds";
+  let results = (outs F64:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+}
+
+def Sim_RandomOp : Sim_Op<"random"> {
+  let summary = "a counter-based random draw";
+  let description = [{
+    Draws from `distribution` (uniform01, normal01, uniform, normal,
+    clipped_normal, exponential) with the runtime's Philox layout, keyed by
+    the program seed, `stream`, the `entity` (element) and the step, so all
+    targets and thread counts draw the same numbers.
+  }];
+  let arguments = (ins StrAttr:$distribution, I64Attr:$stream, Index:$entity,
+                       Variadic<F64>:$params);
+  let results = (outs F64:$result);
+  let assemblyFormat = [{
+    $distribution `stream` $stream `entity` $entity (`(` $params^ `)`)?
+    attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Sim_YieldOp : Sim_Op<"yield", [Pure, Terminator, ReturnLike,
+    ParentOneOf<["ForEachOp", "ForEachSpikeOp"]>]> {
+  let summary = "ends a phase body";
+  let assemblyFormat = "attr-dict";
+}
+
+#endif // CAJAL_DIALECT_SIM_SIMOPS_TD

@@ -1,0 +1,190 @@
+//===- SimOps.cpp - Operations of the sim dialect -------------------------===//
+//
+// Verifiers. The one that carries the dialect's contract is StoreOp's: a
+// phase writes only its own element, which is what makes `sim.for_each`
+// data-parallel on every target.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Dialect/Sim/IR/SimOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace cajal::sim;
+
+#include "cajal/Dialect/Sim/IR/SimOpsEnums.cpp.inc"
+
+#define GET_OP_CLASSES
+#include "cajal/Dialect/Sim/IR/SimOps.cpp.inc"
+
+namespace {
+
+ProgramOp programOf(Operation *op) {
+  return isa<ProgramOp>(op) ? cast<ProgramOp>(op)
+                            : op->getParentOfType<ProgramOp>();
+}
+
+/// Number of elements of a population or synapse group, or -1 if unknown
+/// (a synapse group's size is only known once its table is built).
+int64_t groupSize(Operation *group) {
+  if (auto pop = dyn_cast_or_null<PopulationOp>(group))
+    return pop.getSize();
+  return -1;
+}
+
+LogicalResult verifyRange(Operation *op, ArrayRef<int64_t> range,
+                          int64_t size, StringRef what) {
+  if (range.size() != 2 || range[0] < 0 || range[0] >= range[1] ||
+      (size >= 0 && range[1] > size))
+    return op->emitOpError() << what << " range must be [begin, end) within "
+                             << size << " elements";
+  return success();
+}
+
+LogicalResult verifyBlockArguments(Operation *op, Region &region,
+                                   unsigned count, StringRef what) {
+  Block &block = region.front();
+  if (block.getNumArguments() != count ||
+      !llvm::all_of(block.getArgumentTypes(),
+                    [](Type t) { return t.isIndex(); }))
+    return op->emitOpError() << "body needs " << count << " index argument"
+                             << (count == 1 ? "" : "s") << " (" << what
+                             << ")";
+  if (!isa<YieldOp>(block.getTerminator()))
+    return op->emitOpError() << "body must end in 'sim.yield'";
+  return success();
+}
+
+/// Resolves `@group::@field` from inside a program.
+FieldOp lookupField(Operation *from, SymbolRefAttr field) {
+  ProgramOp program = programOf(from);
+  if (!program)
+    return nullptr;
+  return dyn_cast_or_null<FieldOp>(
+      mlir::SymbolTable::lookupSymbolIn(program, field));
+}
+
+LogicalResult verifyFieldRef(Operation *op, SymbolRefAttr field) {
+  if (field.getNestedReferences().size() != 1)
+    return op->emitOpError() << "names a field as @group::@field";
+  if (!lookupField(op, field))
+    return op->emitOpError() << field << " is not a field of this program";
+  return success();
+}
+
+} // namespace
+
+LogicalResult ProgramOp::verify() {
+  if (!(getDt().convertToDouble() > 0))
+    return emitOpError() << "needs a positive time step";
+  if (getStepsAttr().getInt() < 0)
+    return emitOpError() << "needs a non-negative number of steps";
+  Block &body = getBody().front();
+  if (llvm::range_size(body.getOps<StepOp>()) != 1)
+    return emitOpError() << "needs exactly one 'sim.step'";
+  if (llvm::range_size(body.getOps<InitOp>()) > 1)
+    return emitOpError() << "has more than one 'sim.init'";
+  return success();
+}
+
+LogicalResult PopulationOp::verify() {
+  if (getSizeAttr().getInt() < 1) // I64Attr accessors are unsigned.
+    return emitOpError() << "needs at least one element";
+  return success();
+}
+
+LogicalResult SynapsesOp::verify() {
+  if (!isa_and_nonnull<ConnectivityOp>(mlir::SymbolTable::lookupSymbolIn(
+          (*this)->getParentOp(), getConnectivityAttr())))
+    return emitOpError() << getConnectivityAttr()
+                         << " is not a 'sim.connectivity' of this program";
+  return success();
+}
+
+LogicalResult ConnectivityOp::verify() {
+  Operation *program = (*this)->getParentOp();
+  for (auto [ref, range, what] :
+       {std::make_tuple(getPreAttr(), getPreRange(), "pre"),
+        std::make_tuple(getPostAttr(), getPostRange(), "post")}) {
+    auto pop = dyn_cast_or_null<PopulationOp>(
+        mlir::SymbolTable::lookupSymbolIn(program, ref));
+    if (!pop)
+      return emitOpError() << what << " " << ref
+                           << " is not a 'sim.population' of this program";
+    if (failed(verifyRange(*this, range, pop.getSize(), what)))
+      return failure();
+  }
+  if (getStreamAttr().getInt() < 0 || getStreamAttr().getInt() >= (1 << 16))
+    return emitOpError() << "random stream must be in [0, 65536)";
+  return success();
+}
+
+LogicalResult ForEachOp::verifyRegions() {
+  Operation *group =
+      mlir::SymbolTable::lookupSymbolIn(programOf(*this), getGroupAttr());
+  if (!isa_and_nonnull<PopulationOp, SynapsesOp>(group))
+    return emitOpError() << getGroupAttr()
+                         << " is not a population or synapse group";
+  if (getRange() &&
+      failed(verifyRange(*this, *getRange(), groupSize(group), "element")))
+    return failure();
+  return verifyBlockArguments(*this, getBody(), 1, "the element");
+}
+
+LogicalResult ForEachSpikeOp::verifyRegions() {
+  if (!isa_and_nonnull<ConnectivityOp>(mlir::SymbolTable::lookupSymbolIn(
+          programOf(*this), getConnectivityAttr())))
+    return emitOpError() << getConnectivityAttr()
+                         << " is not a 'sim.connectivity' of this program";
+  return verifyBlockArguments(*this, getBody(), 3,
+                              "pre index, post index, synapse id");
+}
+
+LogicalResult LoadOp::verify() { return verifyFieldRef(*this, getField()); }
+
+LogicalResult StoreOp::verify() {
+  if (failed(verifyFieldRef(*this, getField())))
+    return failure();
+  // A phase writes only its own element: the index is the phase's own
+  // element argument and the field belongs to the phase's group.
+  auto phase = (*this)->getParentOfType<ForEachOp>();
+  if (!phase)
+    return emitOpError() << "writes only inside 'sim.for_each'; use "
+                            "'sim.accumulate' from other phases";
+  if (getIndex() != phase.getBody().front().getArgument(0))
+    return emitOpError() << "writes another element than its phase's own; "
+                            "use 'sim.accumulate'";
+  if (getField().getRootReference() != phase.getGroupAttr().getAttr())
+    return emitOpError() << "writes a field of another group than "
+                         << phase.getGroupAttr() << "; use 'sim.accumulate'";
+  return success();
+}
+
+LogicalResult AccumulateOp::verify() {
+  if (failed(verifyFieldRef(*this, getField())))
+    return failure();
+  // I64Attr accessors are unsigned; the sign is in the attribute.
+  if (getDelayStepsAttr() && getDelayStepsAttr().getInt() < 0)
+    return emitOpError() << "needs a non-negative delay";
+  return success();
+}
+
+LogicalResult RandomOp::verify() {
+  static const std::pair<StringRef, unsigned> arities[] = {
+      {"uniform01", 0}, {"normal01", 0},       {"uniform", 2},
+      {"normal", 2},    {"clipped_normal", 4}, {"exponential", 1}};
+  for (auto [name, arity] : arities)
+    if (getDistribution() == name) {
+      if (getParams().size() != arity)
+        return emitOpError() << "'" << name << "' takes " << arity
+                             << " parameter(s), not " << getParams().size();
+      if (getStreamAttr().getInt() < 0 ||
+          getStreamAttr().getInt() >= (1 << 16))
+        return emitOpError() << "random stream must be in [0, 65536)";
+      return success();
+    }
+  return emitOpError() << "has unknown distribution '" << getDistribution()
+                       << "'";
+}

@@ -1,0 +1,291 @@
+// RUN: cajal-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{needs a positive time step}}
+sim.program @A attributes {dt = 0.0 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.step {
+  }
+}
+
+// -----
+
+// expected-error @+1 {{needs exactly one 'sim.step'}}
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+}
+
+// -----
+
+// expected-error @+1 {{needs a non-negative number of steps}}
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = -1 : i64, seed = 1 : i64} {
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  // expected-error @+1 {{needs at least one element}}
+  sim.population @P[0] {
+  }
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  // expected-error @+1 {{post range must be [begin, end) within 10 elements}}
+  sim.connectivity @c @P [0, 10] -> @P [5, 11] rule "all_to_all" {} {autapses = true, multapses = true, stream = 0 : i64}
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  // expected-error @+1 {{pre @Q is not a 'sim.population' of this program}}
+  sim.connectivity @c @Q [0, 10] -> @P [0, 10] rule "all_to_all" {} {autapses = true, multapses = true, stream = 0 : i64}
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  // expected-error @+1 {{random stream must be in [0, 65536)}}
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "all_to_all" {} {autapses = true, multapses = true, stream = 70000 : i64}
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  // expected-error @+1 {{@nope is not a 'sim.connectivity' of this program}}
+  sim.synapses @s of @nope {
+  }
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.step {
+    // expected-error @+1 {{@P is not a population or synapse group}}
+    sim.for_each @P {
+    ^bb0(%i: index):
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.step {
+    // expected-error @+1 {{body needs 1 index argument (the element)}}
+    sim.for_each @P {
+    ^bb0(%i: index, %j: index):
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.step {
+    // expected-error @+1 {{element range must be [begin, end) within 10 elements}}
+    sim.for_each @P range [3, 20] {
+    ^bb0(%i: index):
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "all_to_all" {} {autapses = true, multapses = true, stream = 0 : i64}
+  sim.step {
+    // expected-error @+1 {{body needs 3 index arguments (pre index, post index, synapse id)}}
+    sim.for_each_spike @c {
+    ^bb0(%pre: index):
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{@P::@w is not a field of this program}}
+      %v = sim.load @P::@w[%i] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{names a field as @group::@field}}
+      %v = sim.load @P[%i] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+// The data-parallel contract: a phase writes only its own element.
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %c0 = arith.constant 0 : index
+      %x = arith.constant 1.0 : f64
+      // expected-error @+1 {{writes another element than its phase's own; use 'sim.accumulate'}}
+      sim.store %x, @P::@v[%c0] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.population @Q[10] {
+    sim.field @v state unit "V"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %x = arith.constant 1.0 : f64
+      // expected-error @+1 {{writes a field of another group than @P; use 'sim.accumulate'}}
+      sim.store %x, @Q::@v[%i] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "all_to_all" {} {autapses = true, multapses = true, stream = 0 : i64}
+  sim.step {
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      %x = arith.constant 1.0 : f64
+      // expected-error @+1 {{writes only inside 'sim.for_each'; use 'sim.accumulate' from other phases}}
+      sim.store %x, @P::@v[%post] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %x = arith.constant 1.0 : f64
+      // expected-error @+1 {{needs a non-negative delay}}
+      sim.accumulate %x, @P::@v[%i] {delay_steps = -1 : i64} : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{'normal' takes 2 parameter(s), not 0}}
+      %x = sim.random "normal" stream 0 entity %i : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{has unknown distribution 'cauchy'}}
+      %x = sim.random "cauchy" stream 0 entity %i : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.step {
+  }
+  // expected-error @+1 {{expects parent op 'sim.step'}}
+  sim.record_spikes @P
+}
+
+// -----
+
+// expected-error @+1 {{expects parent op to be one of 'sim.population, sim.synapses'}}
+sim.field @v state unit "V"
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  // expected-error @+1 {{needs at least one element}}
+  sim.population @P[-5] {
+  }
+  sim.step {
+  }
+}

@@ -1,0 +1,77 @@
+// RUN: cajal-opt %s | cajal-opt | FileCheck %s
+// RUN: cajal-opt %s --mlir-print-op-generic | cajal-opt | FileCheck %s
+// One CUBA-like time step in sim form: storage, set-up, and the phases.
+
+// CHECK-LABEL: sim.program @CUBA attributes {dt = 1.000000e-04 : f64, seed = 1 : i64, steps = 10000 : i64} {
+sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 : i64} {
+  // CHECK: sim.population @P[4000] {
+  // CHECK-NEXT: sim.field @v state unit "V"
+  // CHECK-NEXT: sim.field @ge state unit "V"
+  // CHECK-NEXT: sim.field @tau_m parameter unit "s"
+  // CHECK-NEXT: sim.field @I input unit "A"
+  // CHECK-NEXT: sim.field @refractory_until internal unit "s"
+  sim.population @P[4000] {
+    sim.field @v state unit "V"
+    sim.field @ge state unit "V"
+    sim.field @tau_m parameter unit "s"
+    sim.field @I input unit "A"
+    sim.field @refractory_until internal unit "s"
+  }
+  // CHECK: sim.connectivity @exc @P [0, 3200] -> @P [0, 4000] rule "fixed_probability" {p = 2.000000e-02 : f64} {autapses = true, multapses = false, stream = 0 : i64}
+  sim.connectivity @exc @P [0, 3200] -> @P [0, 4000] rule "fixed_probability" {p = 0.02 : f64} {autapses = true, multapses = false, stream = 0 : i64}
+  // CHECK: sim.synapses @exc_w of @exc {
+  // CHECK-NEXT: sim.field @w parameter unit "V"
+  sim.synapses @exc_w of @exc {
+    sim.field @w parameter unit "V"
+  }
+  // CHECK: sim.init {
+  // CHECK: sim.for_each @P {
+  // CHECK: ^bb0(%[[I:.*]]: index):
+  // CHECK: sim.random "uniform" stream 7 entity %[[I]](%{{.*}}, %{{.*}}) : f64
+  // CHECK: sim.store %{{.*}}, @P::@v[%[[I]]] : f64
+  // CHECK: sim.yield
+  sim.init {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %lo = arith.constant -6.0e-2 : f64
+      %hi = arith.constant -5.0e-2 : f64
+      %v = sim.random "uniform" stream 7 entity %i(%lo, %hi) : f64
+      sim.store %v, @P::@v[%i] : f64
+      sim.yield
+    }
+  }
+  // CHECK: sim.step {
+  sim.step {
+    // CHECK: sim.for_each @P range [0, 4000] {
+    // CHECK: sim.time : f64
+    // CHECK: sim.timestep : f64
+    // CHECK: sim.load @P::@v[%{{.*}}] : f64
+    // CHECK: sim.emit_spike @P[%{{.*}}]
+    sim.for_each @P range [0, 4000] {
+    ^bb0(%i: index):
+      %t = sim.time : f64
+      %dt = sim.timestep : f64
+      %v = sim.load @P::@v[%i] : f64
+      %th = arith.constant -5.0e-2 : f64
+      %spike = arith.cmpf ogt, %v, %th : f64
+      scf.if %spike {
+        sim.emit_spike @P[%i]
+        %reset = arith.constant -6.0e-2 : f64
+        sim.store %reset, @P::@v[%i] : f64
+      }
+      sim.yield
+    }
+    // CHECK: sim.for_each_spike @exc {
+    // CHECK: ^bb0(%{{.*}}: index, %[[POST:.*]]: index, %[[SYN:.*]]: index):
+    // CHECK: sim.load @exc_w::@w[%[[SYN]]] : f64
+    // CHECK: sim.accumulate %{{.*}}, @P::@ge[%[[POST]]] {delay_steps = 15 : i64} : f64
+    sim.for_each_spike @exc {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      %w = sim.load @exc_w::@w[%syn] : f64
+      sim.accumulate %w, @P::@ge[%post] {delay_steps = 15 : i64} : f64
+      sim.yield
+    }
+    // CHECK: sim.record_spikes @P
+    sim.record_spikes @P
+  }
+}
