@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "cajal/Conversion/Passes.h"
 #include "cajal/Dialect/InitAllDialects.h"
 #include "cajal/Dialect/Neuro/Transforms/Passes.h"
 
@@ -15,6 +16,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   cajal::registerAllDialects(registry);
   cajal::neuro::registerNeuroPasses();
+  cajal::registerConversionPasses();
   // The generic clean-ups our pipelines use.
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();

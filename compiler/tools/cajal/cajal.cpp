@@ -217,8 +217,11 @@ int main(int argc, char **argv) {
     if (!ir)
       return 1;
     mlir::OpPrintingFlags flags;
+    // Locations inline and in parseable form, so the output can be fed to
+    // cajal-opt and its diagnostics still point into the model file.
     if (emitDebugInfo)
-      flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/true);
+      flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false)
+          .useLocalScope();
     ir->print(llvm::outs(), flags);
     llvm::outs() << "\n";
     return 0;

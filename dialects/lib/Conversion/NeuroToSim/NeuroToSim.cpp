@@ -1,0 +1,616 @@
+//===- NeuroToSim.cpp - A solved neuro network to a sim program -----------===//
+//
+// Regions of the neuro model (initial values, the integration step, the
+// spike condition, the reset, the refractory period, `on pre` handlers) are
+// cloned into sim phases; `neuro.get`/`neuro.update` become field loads and
+// stores of the current element, `neuro.update post ... add` becomes
+// `sim.accumulate`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Conversion/Passes.h"
+
+#include "cajal/Dialect/Neuro/IR/NeuroOps.h"
+#include "cajal/Dialect/Sim/IR/SimOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+#include "llvm/ADT/StringSet.h"
+
+#include <cmath>
+
+namespace cajal {
+#define GEN_PASS_DEF_CONVERTNEUROTOSIM
+#include "cajal/Conversion/Passes.h.inc"
+} // namespace cajal
+
+using namespace mlir;
+namespace nr = cajal::neuro;
+namespace sm = cajal::sim;
+
+namespace {
+
+/// How the ops of one neuro region map onto one sim phase.
+struct Phase {
+  StringRef group;       ///< Fields of `neuro.get self` live here.
+  Value element;         ///< The current element index.
+  StringRef postGroup;   ///< For synapses: the postsynaptic population.
+  Value postElement;
+  DictionaryAttr targets; ///< Synapse target -> postsynaptic field.
+  int64_t delaySteps = 0;
+  /// `neuro.get self` of these names read fields of `group` (others, e.g. a
+  /// synapse's parameters with no field, are an error).
+  llvm::StringSet<> fields;
+};
+
+class Converter {
+public:
+  Converter(ModuleOp module) : module(module), builder(module.getContext()) {}
+
+  LogicalResult run();
+
+private:
+  Value f64(double value, Location loc) {
+    return builder.create<arith::ConstantOp>(loc, builder.getF64FloatAttr(value));
+  }
+  Value indexToF64(Value index, Location loc) {
+    Value i64 = builder.create<arith::IndexCastOp>(loc, builder.getI64Type(),
+                                                   index);
+    return builder.create<arith::SIToFPOp>(loc, builder.getF64Type(), i64);
+  }
+  /// A model of the module (networks are symbol tables of their own, so
+  /// lookups from inside them would not find it).
+  template <typename OpT> OpT lookup(FlatSymbolRefAttr name) {
+    return dyn_cast_or_null<OpT>(SymbolTable::lookupSymbolIn(module, name));
+  }
+  /// `field[index] = value`.
+  void storeField(Location loc, Value value, SymbolRefAttr field,
+                  Value index) {
+    builder.create<sm::StoreOp>(loc, field, index, value);
+  }
+  SymbolRefAttr fieldRef(StringRef group, StringRef field) {
+    return SymbolRefAttr::get(builder.getStringAttr(group),
+                              {FlatSymbolRefAttr::get(builder.getContext(),
+                                                      field)});
+  }
+
+  /// Clones the ops of `region` (one block ending in neuro.yield) at the
+  /// insertion point, translating neuro ops for `phase`; returns the yielded
+  /// values.
+  FailureOr<SmallVector<Value>> inlineRegion(Region &region, Phase &phase,
+                                             IRMapping &mapping);
+  LogicalResult translate(Operation &op, Phase &phase, IRMapping &mapping);
+
+  LogicalResult convertPopulation(nr::PopulationOp pop, Block &fields,
+                                  Block &init);
+  LogicalResult neuronPhase(nr::PopulationOp pop, Block &step);
+  LogicalResult convertProjection(nr::ProjectionOp proj, int64_t stream,
+                                  double dt, Block &init, Block &step);
+
+  ModuleOp module;
+  OpBuilder builder;
+  int64_t nextStream = 0;
+};
+
+FailureOr<SmallVector<Value>> Converter::inlineRegion(Region &region,
+                                                      Phase &phase,
+                                                      IRMapping &mapping) {
+  Block &block = region.front();
+  for (Operation &op : block.without_terminator())
+    if (failed(translate(op, phase, mapping)))
+      return failure();
+  SmallVector<Value> results;
+  for (Value v : cast<nr::YieldOp>(block.getTerminator()).getValues())
+    results.push_back(mapping.lookupOrDefault(v));
+  return results;
+}
+
+LogicalResult Converter::translate(Operation &op, Phase &phase,
+                                   IRMapping &mapping) {
+  Location loc = op.getLoc();
+  if (auto get = dyn_cast<nr::GetOp>(op)) {
+    if (get.getSide() == nr::Side::self) {
+      if (!phase.fields.contains(get.getName()))
+        return get.emitError() << "reads '" << get.getName()
+                               << "', which has no storage in this phase";
+      mapping.map(get.getResult(),
+                  builder.create<sm::LoadOp>(
+                      loc, builder.getF64Type(),
+                      fieldRef(phase.group, get.getName()), phase.element));
+      return success();
+    }
+    if (get.getSide() == nr::Side::post && phase.postElement) {
+      StringRef name = get.getName();
+      if (auto bound = phase.targets.getAs<FlatSymbolRefAttr>(name))
+        name = bound.getValue();
+      mapping.map(get.getResult(),
+                  builder.create<sm::LoadOp>(loc, builder.getF64Type(),
+                                             fieldRef(phase.postGroup, name),
+                                             phase.postElement));
+      return success();
+    }
+    return get.emitError() << "reading presynaptic variables is not "
+                              "converted to sim yet";
+  }
+  if (auto update = dyn_cast<nr::UpdateOp>(op)) {
+    Value value = mapping.lookupOrDefault(update.getValue());
+    if (update.getSide() == nr::Side::post) {
+      if (update.getKind() != nr::UpdateKind::add || !phase.postElement)
+        return update.emitError() << "only 'post.x += value' is converted to "
+                                     "sim yet";
+      StringRef name = update.getName();
+      if (auto bound = phase.targets.getAs<FlatSymbolRefAttr>(name))
+        name = bound.getValue();
+      builder.create<sm::AccumulateOp>(
+          loc, fieldRef(phase.postGroup, name), phase.postElement, value,
+          phase.delaySteps ? builder.getI64IntegerAttr(phase.delaySteps)
+                           : IntegerAttr());
+      return success();
+    }
+    if (update.getSide() != nr::Side::self || phase.postElement)
+      return update.emitError() << "changing this variable is not converted "
+                                   "to sim yet";
+    SymbolRefAttr field = fieldRef(phase.group, update.getName());
+    if (update.getKind() != nr::UpdateKind::set) {
+      Value old = builder.create<sm::LoadOp>(loc, builder.getF64Type(), field,
+                                             phase.element);
+      switch (update.getKind()) {
+      case nr::UpdateKind::add:
+        value = builder.create<arith::AddFOp>(loc, old, value);
+        break;
+      case nr::UpdateKind::sub:
+        value = builder.create<arith::SubFOp>(loc, old, value);
+        break;
+      case nr::UpdateKind::mul:
+        value = builder.create<arith::MulFOp>(loc, old, value);
+        break;
+      case nr::UpdateKind::div:
+        value = builder.create<arith::DivFOp>(loc, old, value);
+        break;
+      case nr::UpdateKind::set:
+        break;
+      }
+    }
+    storeField(loc, value, field, phase.element);
+    return success();
+  }
+  if (auto builtin = dyn_cast<nr::BuiltinOp>(op)) {
+    Value value;
+    switch (builtin.getBuiltin()) {
+    case nr::Builtin::time:
+      value = builder.create<sm::TimeOp>(loc, builder.getF64Type());
+      break;
+    case nr::Builtin::timestep:
+      value = builder.create<sm::TimestepOp>(loc, builder.getF64Type());
+      break;
+    case nr::Builtin::index:
+      value = indexToF64(phase.element, loc);
+      break;
+    default:
+      return builtin.emitError() << "'" << nr::stringifyBuiltin(
+                                        builtin.getBuiltin())
+                                 << "' is not converted to sim yet";
+    }
+    mapping.map(builtin.getResult(), value);
+    return success();
+  }
+  if (auto random = dyn_cast<nr::RandomOp>(op)) {
+    SmallVector<Value> params;
+    for (Value p : random.getParams())
+      params.push_back(mapping.lookupOrDefault(p));
+    Value value = builder.create<sm::RandomOp>(
+        loc, builder.getF64Type(),
+        nr::stringifyDistribution(random.getDistribution()), nextStream++,
+        phase.element, params);
+    mapping.map(random.getResult(), value);
+    return success();
+  }
+  if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
+    auto newIf = builder.create<scf::IfOp>(
+        loc, mapping.lookupOrDefault(ifOp.getCondition()),
+        !ifOp.getElseRegion().empty());
+    for (auto [from, to] : {std::make_pair(&ifOp.getThenRegion(),
+                                           &newIf.getThenRegion()),
+                            std::make_pair(&ifOp.getElseRegion(),
+                                           &newIf.getElseRegion())}) {
+      if (from->empty())
+        continue;
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPoint(to->front().getTerminator());
+      for (Operation &inner : from->front().without_terminator())
+        if (failed(translate(inner, phase, mapping)))
+          return failure();
+    }
+    return success();
+  }
+  if (isa<nr::NeuroDialect>(op.getDialect()) &&
+      !isa<nr::PropagatorOp, nr::ExprelOp>(op))
+    return op.emitError() << "'" << op.getName()
+                          << "' is not converted to sim yet";
+  // arith, math, and the pure neuro ops sim keeps (propagator, exprel).
+  builder.clone(op, mapping);
+  return success();
+}
+
+/// The value of a constant region (one arith.constant yielded), if it is one.
+std::optional<double> constantOf(Region &region) {
+  if (region.empty())
+    return std::nullopt;
+  auto yield = cast<nr::YieldOp>(region.front().getTerminator());
+  if (yield.getValues().size() != 1)
+    return std::nullopt;
+  auto cst = yield.getValues()[0].getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  if (auto f = dyn_cast<FloatAttr>(cst.getValue()))
+    return f.getValueAsDouble();
+  if (auto b = dyn_cast<BoolAttr>(cst.getValue()))
+    return b.getValue() ? 1.0 : 0.0;
+  return std::nullopt;
+}
+
+LogicalResult Converter::convertPopulation(nr::PopulationOp pop, Block &fields,
+                                           Block &init) {
+  auto model = lookup<nr::NeuronOp>(pop.getModelAttr());
+  Location loc = pop.getLoc();
+  // Storage.
+  builder.setInsertionPointToEnd(&fields);
+  auto simPop = builder.create<sm::PopulationOp>(loc, pop.getSymName(),
+                                                 pop.getSize());
+  Block &popFields = simPop.getFields().emplaceBlock();
+  builder.setInsertionPointToEnd(&popFields);
+  Phase phase;
+  phase.group = pop.getSymName();
+  for (Operation &op : model.getBody().front()) {
+    StringRef unit;
+    sm::FieldKind kind;
+    StringRef name;
+    if (auto p = dyn_cast<nr::ParameterOp>(op))
+      name = p.getSymName(), unit = p.getUnit(), kind = sm::FieldKind::parameter;
+    else if (auto s = dyn_cast<nr::StateOp>(op))
+      name = s.getSymName(), unit = s.getUnit(), kind = sm::FieldKind::state;
+    else if (auto in = dyn_cast<nr::InputOp>(op))
+      name = in.getSymName(), unit = in.getUnit(), kind = sm::FieldKind::input;
+    else
+      continue;
+    builder.create<sm::FieldOp>(op.getLoc(), name, kind, unit);
+    phase.fields.insert(name);
+  }
+  if (!model.getBody().front().getOps<nr::RefractoryOp>().empty())
+    builder.create<sm::FieldOp>(loc, "refractory_until",
+                                sm::FieldKind::internal, "s");
+
+  // Initial values: parameters first (states may read them), each from the
+  // population's override or the model's default.
+  llvm::StringMap<Region *> overrides;
+  for (auto assign : pop.getBody().front().getOps<nr::AssignOp>())
+    overrides[assign.getName()] = &assign.getValue();
+  builder.setInsertionPointToEnd(&init);
+  auto forEach = builder.create<sm::ForEachOp>(loc, pop.getSymNameAttr(),
+                                               DenseI64ArrayAttr());
+  Block &body = forEach.getBody().emplaceBlock();
+  phase.element = body.addArgument(builder.getIndexType(), loc);
+  builder.setInsertionPointToEnd(&body);
+  auto store = [&](StringRef name, Region *region, Location at) {
+    Value value;
+    if (region && !region->empty()) {
+      IRMapping mapping;
+      FailureOr<SmallVector<Value>> results =
+          inlineRegion(*region, phase, mapping);
+      if (failed(results))
+        return failure();
+      value = results->front();
+    } else {
+      value = f64(0.0, at);
+    }
+    storeField(at, value, fieldRef(phase.group, name),
+                                phase.element);
+    return success();
+  };
+  for (auto param : model.getBody().front().getOps<nr::ParameterOp>()) {
+    Region *region = overrides.lookup(param.getSymName());
+    if (!region && param.getDefault().empty())
+      return pop.emitError() << "parameter '" << param.getSymName()
+                             << "' of " << pop.getModelAttr()
+                             << " has no value";
+    if (failed(store(param.getSymName(), region ? region : &param.getDefault(),
+                     param.getLoc())))
+      return failure();
+  }
+  for (auto state : model.getBody().front().getOps<nr::StateOp>()) {
+    Region *region = overrides.lookup(state.getSymName());
+    if (failed(store(state.getSymName(), region ? region : &state.getInit(),
+                     state.getLoc())))
+      return failure();
+  }
+  for (auto input : model.getBody().front().getOps<nr::InputOp>())
+    if (failed(store(input.getSymName(), nullptr, input.getLoc())))
+      return failure();
+  if (!model.getBody().front().getOps<nr::RefractoryOp>().empty())
+    storeField(loc, f64(-INFINITY, loc),
+                                fieldRef(phase.group, "refractory_until"),
+                                phase.element);
+  builder.create<sm::YieldOp>(loc);
+  return success();
+}
+
+LogicalResult Converter::neuronPhase(nr::PopulationOp pop, Block &step) {
+  auto model = lookup<nr::NeuronOp>(pop.getModelAttr());
+  Block &modelBody = model.getBody().front();
+  Location loc = pop.getLoc();
+  builder.setInsertionPointToEnd(&step);
+  auto forEach = builder.create<sm::ForEachOp>(loc, pop.getSymNameAttr(),
+                                               DenseI64ArrayAttr());
+  Block &body = forEach.getBody().emplaceBlock();
+  Phase phase;
+  phase.group = pop.getSymName();
+  phase.element = body.addArgument(builder.getIndexType(), loc);
+  for (Operation &op : modelBody)
+    if (isa<nr::ParameterOp, nr::StateOp, nr::InputOp>(op))
+      phase.fields.insert(SymbolTable::getSymbolName(&op).getValue());
+  builder.setInsertionPointToEnd(&body);
+
+  auto refractoryOps = modelBody.getOps<nr::RefractoryOp>();
+  bool hasRefractory = !refractoryOps.empty();
+  Value now = builder.create<sm::TimeOp>(loc, builder.getF64Type());
+  Value refractory;
+  if (hasRefractory) {
+    Value until = builder.create<sm::LoadOp>(
+        loc, builder.getF64Type(), fieldRef(phase.group, "refractory_until"),
+        phase.element);
+    refractory = builder.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT,
+                                               now, until);
+  }
+
+  // 1. Integrate. States frozen while refractory keep their value.
+  for (auto integrate : modelBody.getOps<nr::IntegrateOp>()) {
+    llvm::StringSet<> frozen;
+    for (Attribute a : integrate.getFrozenWhenRefractory())
+      frozen.insert(cast<FlatSymbolRefAttr>(a).getValue());
+    IRMapping mapping;
+    for (Operation &op : integrate.getBody().front().without_terminator()) {
+      auto update = dyn_cast<nr::UpdateOp>(op);
+      if (update && refractory && frozen.contains(update.getName())) {
+        SymbolRefAttr field = fieldRef(phase.group, update.getName());
+        Value old = builder.create<sm::LoadOp>(op.getLoc(),
+                                               builder.getF64Type(), field,
+                                               phase.element);
+        Value kept = builder.create<arith::SelectOp>(
+            op.getLoc(), refractory, old,
+            mapping.lookupOrDefault(update.getValue()));
+        storeField(op.getLoc(), kept, field, phase.element);
+        continue;
+      }
+      if (failed(translate(op, phase, mapping)))
+        return failure();
+    }
+  }
+  if (!modelBody.getOps<nr::OdeOp>().empty())
+    return model.emitError() << "run 'neuro-solve-odes' before "
+                                "'convert-neuro-to-sim'";
+  // Inputs are summed afresh every step.
+  for (auto input : modelBody.getOps<nr::InputOp>())
+    storeField(loc, f64(0.0, loc),
+                                fieldRef(phase.group, input.getSymName()),
+                                phase.element);
+
+  // 2. Threshold, reset, refractoriness.
+  for (auto spike : modelBody.getOps<nr::SpikeOp>()) {
+    IRMapping mapping;
+    FailureOr<SmallVector<Value>> condition =
+        inlineRegion(spike.getCondition(), phase, mapping);
+    if (failed(condition))
+      return failure();
+    Value fire = condition->front();
+    if (refractory) {
+      Value ready = builder.create<arith::XOrIOp>(
+          loc, refractory,
+          builder.create<arith::ConstantOp>(loc, builder.getBoolAttr(true)));
+      fire = builder.create<arith::AndIOp>(loc, fire, ready);
+    }
+    auto ifOp = builder.create<scf::IfOp>(loc, fire, false);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    builder.create<sm::EmitSpikeOp>(loc, pop.getSymNameAttr(), phase.element);
+    if (!spike.getReset().empty()) {
+      IRMapping resetMapping;
+      if (failed(inlineRegion(spike.getReset(), phase, resetMapping)))
+        return failure();
+    }
+    for (auto refr : refractoryOps) {
+      IRMapping periodMapping;
+      FailureOr<SmallVector<Value>> period =
+          inlineRegion(refr.getPeriod(), phase, periodMapping);
+      if (failed(period))
+        return failure();
+      Value until = builder.create<arith::AddFOp>(loc, now, period->front());
+      storeField(loc, until,
+                                  fieldRef(phase.group, "refractory_until"),
+                                  phase.element);
+    }
+  }
+  builder.create<sm::YieldOp>(loc);
+  return success();
+}
+
+LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
+                                           int64_t stream, double dt,
+                                           Block &init, Block &step) {
+  Location loc = proj.getLoc();
+  auto synapse = lookup<nr::SynapseOp>(proj.getSynapseAttr());
+  Block &synBody = synapse.getBody().front();
+  if (!synBody.getOps<nr::IntegrateOp>().empty() ||
+      !synBody.getOps<nr::StateOp>().empty())
+    return proj.emitError() << "synapses with state (plasticity) are not "
+                               "converted to sim yet";
+  // Rule arguments must be numbers: the table is built at set-up.
+  SmallVector<NamedAttribute> args;
+  int64_t delaySteps = 0;
+  llvm::StringMap<Region *> assigns;
+  for (Operation &op : proj.getBody().front()) {
+    if (auto arg = dyn_cast<nr::ArgumentOp>(op)) {
+      std::optional<double> value = constantOf(arg.getValue());
+      if (!value)
+        return arg.emitError() << "rule argument '" << arg.getName()
+                               << "' must be a constant to convert to sim";
+      args.push_back(builder.getNamedAttr(arg.getName(),
+                                          builder.getF64FloatAttr(*value)));
+    } else if (auto delay = dyn_cast<nr::DelayOp>(op)) {
+      std::optional<double> value = constantOf(delay.getDelay());
+      if (!value)
+        return delay.emitError() << "only constant delays are converted to "
+                                    "sim yet";
+      delaySteps = static_cast<int64_t>(std::llround(*value / dt));
+    } else if (auto assign = dyn_cast<nr::AssignOp>(op)) {
+      assigns[assign.getName()] = &assign.getValue();
+    }
+  }
+  for (NamedAttribute attr : proj->getDiscardableAttrs())
+    args.push_back(attr);
+
+  std::string tableName = proj.getSymName().str();
+  std::string groupName = tableName + "_synapses";
+  // Storage comes before the init and step regions.
+  builder.setInsertionPoint(init.getParentOp());
+  auto table = builder.create<sm::ConnectivityOp>(
+      loc, builder.getStringAttr(tableName), proj.getPreAttr(),
+      proj.getPreRangeAttr(), proj.getPostAttr(), proj.getPostRangeAttr(),
+      proj.getRuleAttr(), builder.getDictionaryAttr(args),
+      builder.getI64IntegerAttr(stream), proj.getAutapsesAttr(),
+      proj.getMultapsesAttr());
+  auto group = builder.create<sm::SynapsesOp>(loc, groupName,
+                                              table.getSymNameAttr());
+  Block &groupFields = group.getFields().emplaceBlock();
+
+  builder.setInsertionPointToEnd(&groupFields);
+  Phase initPhase;
+  initPhase.group = groupName;
+  for (auto param : synBody.getOps<nr::ParameterOp>()) {
+    builder.create<sm::FieldOp>(param.getLoc(), param.getSymName(),
+                                sm::FieldKind::parameter, param.getUnit());
+    initPhase.fields.insert(param.getSymName());
+  }
+
+  // Per-synapse parameter values.
+  builder.setInsertionPointToEnd(&init);
+  auto initEach = builder.create<sm::ForEachOp>(
+      loc, FlatSymbolRefAttr::get(builder.getContext(), groupName),
+      DenseI64ArrayAttr());
+  Block &initBody = initEach.getBody().emplaceBlock();
+  initPhase.element = initBody.addArgument(builder.getIndexType(), loc);
+  builder.setInsertionPointToEnd(&initBody);
+  for (auto param : synBody.getOps<nr::ParameterOp>()) {
+    Region *region = assigns.lookup(param.getSymName());
+    if (!region)
+      region = &param.getDefault();
+    if (region->empty())
+      return proj.emitError() << "synapse parameter '" << param.getSymName()
+                              << "' has no value";
+    IRMapping mapping;
+    FailureOr<SmallVector<Value>> value =
+        inlineRegion(*region, initPhase, mapping);
+    if (failed(value))
+      return failure();
+    storeField(param.getLoc(), value->front(),
+                                fieldRef(groupName, param.getSymName()),
+                                initPhase.element);
+  }
+  builder.create<sm::YieldOp>(loc);
+
+  // The `on pre` handler, per spike and synapse.
+  for (auto on : synBody.getOps<nr::OnEventOp>()) {
+    if (on.getEvent() != nr::Side::pre)
+      return on.emitError() << "'on post' handlers are not converted to sim "
+                               "yet";
+    builder.setInsertionPointToEnd(&step);
+    auto each = builder.create<sm::ForEachSpikeOp>(loc, table.getSymNameAttr());
+    Block &body = each.getBody().emplaceBlock();
+    body.addArgument(builder.getIndexType(), loc);
+    Phase phase = initPhase;
+    phase.postGroup = proj.getPost();
+    phase.postElement = body.addArgument(builder.getIndexType(), loc);
+    phase.element = body.addArgument(builder.getIndexType(), loc);
+    phase.targets = proj.getTargets();
+    phase.delaySteps = delaySteps;
+    builder.setInsertionPointToEnd(&body);
+    IRMapping mapping;
+    if (failed(inlineRegion(on.getBody(), phase, mapping)))
+      return failure();
+    builder.create<sm::YieldOp>(loc);
+  }
+  return success();
+}
+
+LogicalResult Converter::run() {
+  SmallVector<nr::SimulateOp> runs(module.getOps<nr::SimulateOp>());
+  if (runs.size() != 1)
+    return runs.empty() ? success() // Nothing to run: nothing to convert.
+                        : runs[1].emitError() << "only one run per module";
+  nr::SimulateOp run = runs.front();
+  auto network = SymbolTable::lookupNearestSymbolFrom<nr::NetworkOp>(
+      run, run.getNetworkAttr());
+  double dt = run.getDt().convertToDouble();
+  int64_t steps = static_cast<int64_t>(
+      std::llround(run.getDuration().convertToDouble() / dt));
+
+  builder.setInsertionPointToEnd(module.getBody());
+  auto program = builder.create<sm::ProgramOp>(
+      run.getLoc(), network.getSymNameAttr(), run.getDtAttr(),
+      builder.getI64IntegerAttr(steps), run.getSeedAttr());
+  Block &programBody = program.getBody().emplaceBlock();
+  builder.setInsertionPointToEnd(&programBody);
+  auto init = builder.create<sm::InitOp>(run.getLoc());
+  Block &initBody = init.getBody().emplaceBlock();
+  builder.setInsertionPointToEnd(&programBody);
+  auto step = builder.create<sm::StepOp>(run.getLoc());
+  Block &stepBody = step.getBody().emplaceBlock();
+
+  // Storage and initial values, then the neuron phases.
+  for (Operation &op : network.getBody().front()) {
+    if (auto pop = dyn_cast<nr::PopulationOp>(op)) {
+      if (failed(convertPopulation(pop, programBody, initBody)))
+        return failure();
+    } else if (!isa<nr::ProjectionOp, nr::RecordOp>(op)) {
+      return op.emitError() << "'" << op.getName()
+                            << "' is not converted to sim yet";
+    }
+  }
+  // Populations were appended after init/step: keep storage first.
+  for (auto pop : llvm::make_early_inc_range(programBody.getOps<sm::PopulationOp>()))
+    pop->moveBefore(init);
+  for (auto pop : network.getBody().front().getOps<nr::PopulationOp>())
+    if (failed(neuronPhase(pop, stepBody)))
+      return failure();
+  for (auto proj : network.getBody().front().getOps<nr::ProjectionOp>())
+    if (failed(convertProjection(proj, nextStream++, dt, initBody,
+                                 stepBody)))
+      return failure();
+  builder.setInsertionPointToEnd(&stepBody);
+  for (auto record : network.getBody().front().getOps<nr::RecordOp>()) {
+    if (record.getVariable() != "spikes")
+      return record.emitError() << "recording variables is not converted to "
+                                   "sim yet";
+    builder.create<sm::RecordSpikesOp>(record.getLoc(), record.getSourceAttr());
+  }
+
+  // The sim program replaces the network, the run and the models.
+  SmallVector<Operation *> erase;
+  for (Operation &op : module.getBody()->getOperations())
+    if (isa<nr::NetworkOp, nr::SimulateOp, nr::NeuronOp, nr::SynapseOp,
+            nr::ConnectivityOp>(op))
+      erase.push_back(&op);
+  for (Operation *op : erase)
+    op->erase();
+  return success();
+}
+
+struct ConvertNeuroToSimPass
+    : public cajal::impl::ConvertNeuroToSimBase<ConvertNeuroToSimPass> {
+  void runOnOperation() override {
+    if (failed(Converter(getOperation()).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace
