@@ -470,6 +470,25 @@ extern "C" int cajal_connect_fixed_probability(
   });
 }
 
+/// For fixed in- and out-degree: `k` partners for each of `neurons` neurons,
+/// drawn from at least `fewest` allowed ones. Fails when that is impossible
+/// or the table would not fit in memory.
+static int checkDegree(const char *builder, uint64_t neurons, uint64_t fewest,
+                       uint64_t k, bool multapses, const char *partners) {
+  if (neurons > 0 && k > 0 && (multapses ? fewest == 0 : k > fewest))
+    return fail(CAJAL_ERROR_IMPOSSIBLE,
+                "%s: %llu %s per neuron requested but some neuron has only "
+                "%llu allowed %s%s",
+                builder, (unsigned long long)k, partners,
+                (unsigned long long)fewest, partners,
+                multapses ? "" : " and multapses are not allowed");
+  uint64_t total;
+  if (__builtin_mul_overflow(neurons, k, &total) ||
+      total > SIZE_MAX / sizeof(uint32_t))
+    return outOfMemory(builder);
+  return CAJAL_OK;
+}
+
 extern "C" int cajal_connect_fixed_outdegree(
     cajal_csr *out, uint64_t num_pre, uint64_t num_post, int same_population,
     uint64_t pre_begin, uint64_t post_begin, int allow_autapses,
@@ -479,17 +498,10 @@ extern "C" int cajal_connect_fixed_outdegree(
                     pre_begin, post_begin, allow_autapses != 0};
   if (int status = checkCommon(out, shape, builder))
     return status;
-  const uint64_t fewest = num_post - (shape.anyExcluded() ? 1 : 0);
-  if (num_pre > 0 && k > 0 && (allow_multapses ? fewest == 0 : k > fewest))
-    return fail(CAJAL_ERROR_IMPOSSIBLE,
-                "fixed_outdegree: %llu targets per neuron requested but some "
-                "neuron has only %llu allowed targets%s",
-                (unsigned long long)k, (unsigned long long)fewest,
-                allow_multapses ? "" : " and multapses are not allowed");
-  uint64_t total;
-  if (__builtin_mul_overflow(num_pre, k, &total) ||
-      total > SIZE_MAX / sizeof(uint32_t))
-    return outOfMemory(builder);
+  if (int status = checkDegree(builder, num_pre,
+                               num_post - (shape.anyExcluded() ? 1 : 0), k,
+                               allow_multapses != 0, "targets"))
+    return status;
   const Key key{seed, stream};
   return guarded(builder, [&] {
     std::vector<uint8_t> marks;
@@ -513,17 +525,11 @@ extern "C" int cajal_connect_fixed_indegree(
                     pre_begin, post_begin, allow_autapses != 0};
   if (int status = checkCommon(out, shape, builder))
     return status;
-  const uint64_t fewest = num_pre - (shape.anyExcluded() ? 1 : 0);
-  if (num_post > 0 && k > 0 && (allow_multapses ? fewest == 0 : k > fewest))
-    return fail(CAJAL_ERROR_IMPOSSIBLE,
-                "fixed_indegree: %llu sources per neuron requested but some "
-                "neuron has only %llu allowed sources%s",
-                (unsigned long long)k, (unsigned long long)fewest,
-                allow_multapses ? "" : " and multapses are not allowed");
-  uint64_t total;
-  if (__builtin_mul_overflow(num_post, k, &total) ||
-      total > SIZE_MAX / sizeof(uint32_t))
-    return outOfMemory(builder);
+  if (int status = checkDegree(builder, num_post,
+                               num_pre - (shape.anyExcluded() ? 1 : 0), k,
+                               allow_multapses != 0, "sources"))
+    return status;
+  const uint64_t total = num_post * k; // checkDegree rules out overflow.
   const Key key{seed, stream};
   const bool multapses = allow_multapses != 0;
   return guarded(builder, [&] {
