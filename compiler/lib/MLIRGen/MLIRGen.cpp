@@ -62,6 +62,16 @@ private:
   void genModel(const ModelDecl &model);
   void genVariable(const VariableDecl &var, Where where);
   void genStatements(const ast::Block &block, Env &env);
+  /// Fills `region` with one block running `block` and yielding nothing.
+  void genStatementRegion(Region &region, const ast::Block &block, Where where,
+                          Location at) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.createBlock(&region);
+    Env env;
+    env.where = where;
+    genStatements(block, env);
+    builder.create<nr::YieldOp>(at);
+  }
 
   // Networks and runs.
   void genNetwork(const NetworkDecl &network);
@@ -452,26 +462,15 @@ void NeuroGen::genModel(const ModelDecl &model) {
     } else if (auto *spike = llvm::dyn_cast<SpikeDecl>(member.get())) {
       auto spikeOp = builder.create<nr::SpikeOp>(memberLoc);
       genValueRegion(spikeOp.getCondition(), *spike->condition, where);
-      if (!spike->reset.empty()) {
-        OpBuilder::InsertionGuard inner(builder);
-        builder.createBlock(&spikeOp.getReset());
-        Env env;
-        env.where = where;
-        genStatements(spike->reset, env);
-        builder.create<nr::YieldOp>(memberLoc);
-      }
+      if (!spike->reset.empty())
+        genStatementRegion(spikeOp.getReset(), spike->reset, where, memberLoc);
     } else if (auto *refractory = llvm::dyn_cast<RefractoryDecl>(member.get())) {
       auto refractoryOp = builder.create<nr::RefractoryOp>(memberLoc);
       genValueRegion(refractoryOp.getPeriod(), *refractory->period, where);
     } else if (auto *on = llvm::dyn_cast<OnEventDecl>(member.get())) {
       auto onOp = builder.create<nr::OnEventOp>(
           memberLoc, on->name == "pre" ? nr::Side::pre : nr::Side::post);
-      OpBuilder::InsertionGuard inner(builder);
-      builder.createBlock(&onOp.getBody());
-      Env env;
-      env.where = where;
-      genStatements(on->body, env);
-      builder.create<nr::YieldOp>(memberLoc);
+      genStatementRegion(onOp.getBody(), on->body, where, memberLoc);
     } else if (auto *prob = llvm::dyn_cast<ProbabilityDecl>(member.get())) {
       auto probOp = builder.create<nr::ProbabilityOp>(memberLoc);
       genValueRegion(probOp.getProbability(), *prob->probability, where);
