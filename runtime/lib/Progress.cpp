@@ -22,6 +22,8 @@ struct ProgressState {
   // The current run.
   bool Active = false;
   bool Drawn = false;
+  /// Started with enabled = 2: draw without waiting for ShowAfter.
+  bool Always = false;
   uint64_t Total = 0;
   uint64_t Last = 0;
   double Start = 0.0;
@@ -86,7 +88,9 @@ extern "C" void cajal_progress_configure(FILE *stream, int force,
 }
 
 extern "C" void cajal_progress_start(uint64_t total_steps, int enabled) {
-  State.Active = enabled && (State.Force || isatty(fileno(stream())) == 1);
+  State.Always = enabled == 2;
+  State.Active =
+      enabled && (State.Force || State.Always || isatty(fileno(stream())) == 1);
   State.Drawn = false;
   State.Total = total_steps;
   State.Last = 0;
@@ -99,7 +103,7 @@ extern "C" void cajal_progress_update(uint64_t step) {
     return;
   State.Last = step;
   const double now = cajal_wall_time();
-  if (now - State.Start < State.ShowAfter ||
+  if ((!State.Always && now - State.Start < State.ShowAfter) ||
       (State.Drawn && now - State.LastDraw < State.MinInterval))
     return;
   draw(step, now);

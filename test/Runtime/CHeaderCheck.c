@@ -11,6 +11,35 @@
 
 int cajal_test_c_abi(void);
 
+/* A one-population model written by hand in C, as generated code calls the
+ * driver. */
+static void cModelSetup(cajal_sim *sim) {
+  cajal_sim_add_population(sim, "P", 3);
+  cajal_sim_add_field(sim, "P.v", 0, 0);
+}
+
+static void cModelStep(cajal_sim *sim, uint64_t n) {
+  cajal_sim_field_data(sim, 0)[n % 3] += 1.0;
+  cajal_sim_emit_spike(sim, 0, n % 3);
+}
+
+static int runCModel(void) {
+  cajal_model model = {"c_model", 1e-3, 4, 7, cModelSetup, 0, cModelStep};
+  cajal_run_options options = {0};
+  cajal_sim *sim;
+  int failures = 0;
+  options.progress = 1;
+  sim = cajal_sim_create(&model, &options);
+  if (!sim)
+    return 1;
+  if (cajal_sim_run(sim, model.default_steps) != CAJAL_OK ||
+      cajal_sim_seed(sim) != 7 || cajal_sim_spike_total(sim, 0) != 4 ||
+      cajal_sim_field_data(sim, 0)[0] != 2.0)
+    ++failures;
+  cajal_sim_destroy(sim);
+  return failures;
+}
+
 int cajal_test_c_abi(void) {
   cajal_ring ring;
   cajal_csr csr;
@@ -29,5 +58,6 @@ int cajal_test_c_abi(void) {
       csr.num_synapses != 4)
     ++failures;
   cajal_csr_free(&csr);
+  failures += runCModel();
   return failures;
 }

@@ -78,6 +78,15 @@ TEST(Progress, QuietForShortRunsDisabledRunsAndNonTerminals) {
             "");
 }
 
+TEST(Progress, AlwaysDrawsOnAnyStreamAndAtOnce) {
+  const std::string text = capture(0, 3600.0, 1e9, [] {
+    cajal_progress_start(10, 2);
+    cajal_progress_update(5);
+    cajal_progress_finish();
+  });
+  EXPECT_NE(text.find("5/10 steps"), std::string::npos) << text;
+}
+
 TEST(Progress, WallTimeIsMonotonic) {
   const double a = cajal_wall_time();
   const double b = cajal_wall_time();

@@ -73,7 +73,7 @@ void Compilation::run(std::optional<unsigned> mainBuffer,
       std::vector<ast::Module *> raw;
       for (auto &m : modules)
         raw.push_back(m.get());
-      ok = checkProgram(raw, diags);
+      ok = checkProgram(raw, diags, options.overrides);
     }
   };
   llvm::thread worker(std::optional<unsigned>(frontendStackBytes), work);

@@ -12,11 +12,15 @@
 
 #include "cajal/Sema/ODEAnalysis.h"
 
+#include "cajal/Units/UnitTable.h"
+
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include <cmath>
 #include <deque>
+#include <set>
 
 using namespace cajal;
 using namespace cajal::ast;
@@ -44,6 +48,10 @@ public:
   }
 
   bool run(const std::vector<Module *> &modules);
+  /// Parses `--set` values; false after reporting a malformed one.
+  bool setOverrides(const std::vector<ParameterOverride> &given);
+  /// Reports overrides that named no network parameter.
+  bool checkOverridesUsed();
 
 private:
   // Declarations and scopes.
@@ -128,6 +136,18 @@ private:
   Scope *global = nullptr;
   llvm::StringMap<ModelDecl *> models;
   llvm::StringMap<NetworkDecl *> networks;
+
+  /// `--set` values, in SI, and the network parameters they may name.
+  struct Override {
+    std::string text;
+    double value = 0;
+    units::Dimension dimension;
+    bool used = false;
+  };
+  llvm::StringMap<Override> overrides;
+  llvm::DenseSet<const VariableDecl *> networkParameters;
+  std::set<std::string> networkParameterNames;
+  void applyOverride(VariableDecl &var);
   std::deque<llvm::StringMap<Decl *>> entityMaps;
   llvm::DenseMap<const VariableDecl *, ExprContext> varContexts;
   llvm::DenseMap<const FunctionDecl *, const Scope *> functionScopes;
@@ -194,6 +214,8 @@ void Sema::typeVariable(VariableDecl &var) {
     if (ok && (var.varKind == VK::Constant || var.varKind == VK::Parameter ||
                var.varKind == VK::Let))
       var.constant = var.init->constant;
+    if (ok && networkParameters.count(&var))
+      applyOverride(var);
     if (ok && var.varKind == VK::Constant && readsRunTimeParameter(*var.init)) {
       diags.error(var.init->getLoc(),
                   "constant '" + var.name +
@@ -715,6 +737,10 @@ void Sema::checkNetwork(NetworkDecl &network, Module &module) {
         diags.error(var->getLoc(), "redefinition of '" + var->name + "'");
       declare(scope, *var, "network '" + network.name + "'");
       varContexts[var] = ctx;
+      if (var->varKind == VK::Parameter) {
+        networkParameters.insert(var);
+        networkParameterNames.insert(var->name);
+      }
       continue;
     }
     if (auto *pop = llvm::dyn_cast<PopulationDecl>(member.get())) {
@@ -1801,6 +1827,80 @@ bool Sema::run(const std::vector<Module *> &modules) {
 } // namespace
 
 bool cajal::checkProgram(const std::vector<Module *> &modules,
-                         DiagnosticEngine &diags) {
-  return Sema(diags).run(modules);
+                         DiagnosticEngine &diags,
+                         const std::vector<ParameterOverride> &overrides) {
+  Sema sema(diags);
+  if (!sema.setOverrides(overrides))
+    return false;
+  return sema.run(modules) && sema.checkOverridesUsed();
+}
+
+bool Sema::setOverrides(const std::vector<ParameterOverride> &given) {
+  bool ok = true;
+  for (const ParameterOverride &item : given) {
+    llvm::StringRef text = llvm::StringRef(item.value).trim();
+    std::string number = text.str();
+    char *end = nullptr;
+    double value = std::strtod(number.c_str(), &end);
+    llvm::StringRef unitText =
+        llvm::StringRef(end, number.c_str() + number.size() - end).trim();
+    if (end == number.c_str() || !std::isfinite(value)) {
+      diags.error({}, "--set " + item.name + "=" + item.value +
+                          ": the value must be a number with an optional "
+                          "unit, e.g. 0.2mV");
+      ok = false;
+      continue;
+    }
+    Override entry;
+    entry.text = item.value;
+    entry.value = value;
+    if (!unitText.empty()) {
+      std::optional<units::Unit> unit =
+          units::UnitTable::get().lookup(unitText);
+      if (!unit) {
+        diags.error({}, "--set " + item.name + "=" + item.value +
+                            ": unknown unit '" + unitText.str() + "'");
+        ok = false;
+        continue;
+      }
+      entry.value *= unit->scale;
+      entry.dimension = unit->dimension;
+    }
+    overrides[item.name] = entry;
+  }
+  return ok;
+}
+
+bool Sema::checkOverridesUsed() {
+  bool ok = true;
+  for (const auto &entry : overrides)
+    if (!entry.second.used) {
+      std::vector<std::string> names(networkParameterNames.begin(),
+                                     networkParameterNames.end());
+      std::string message = "--set " + entry.first().str() +
+                            ": the simulated networks have no parameter '" +
+                            entry.first().str() + "'";
+      if (auto near = closestMatch(entry.first(), names))
+        message += "; did you mean '" + *near + "'?";
+      diags.error({}, message);
+      ok = false;
+    }
+  return ok;
+}
+
+void Sema::applyOverride(VariableDecl &var) {
+  auto it = overrides.find(var.name);
+  if (it == overrides.end())
+    return;
+  Override &entry = it->second;
+  entry.used = true;
+  if (entry.dimension != var.dimension) {
+    diags.error(var.getLoc(), "--set " + var.name + "=" + entry.text +
+                                  " has dimension " +
+                                  entry.dimension.describe() +
+                                  ", but parameter '" + var.name + "' is " +
+                                  var.dimension.describe());
+    return;
+  }
+  var.constant = entry.value;
 }

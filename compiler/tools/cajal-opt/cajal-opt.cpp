@@ -8,20 +8,32 @@
 #include "cajal/Conversion/Passes.h"
 #include "cajal/Dialect/InitAllDialects.h"
 #include "cajal/Dialect/Neuro/Transforms/Passes.h"
+#include "cajal/Dialect/Sim/Transforms/Passes.h"
 
+#include "cajal/Target/CPU/Pipeline.h"
+
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  cajal::registerAllDialects(registry);
+  cajal::cpu::registerCPUTargetDialects(registry);
   cajal::neuro::registerNeuroPasses();
   cajal::registerConversionPasses();
+  cajal::sim::registerSimPasses();
   // The generic clean-ups our pipelines use.
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
   mlir::registerLoopInvariantCodeMotionPass();
+  // The CPU target's pipelines, as the CLI and the library build them.
+  mlir::PassPipelineRegistration<>(
+      "cajal-neuro-to-sim", "neuro to sim, as `cajal run` lowers it",
+      [](mlir::OpPassManager &pm) { cajal::cpu::buildNeuroToSimPipeline(pm); });
+  mlir::PassPipelineRegistration<>(
+      "cajal-sim-to-llvm", "sim to the LLVM dialect, for the CPU",
+      [](mlir::OpPassManager &pm) { cajal::cpu::buildSimToCPUPipeline(pm); });
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Cajal optimizer driver\n", registry));
 }

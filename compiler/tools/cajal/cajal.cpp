@@ -8,6 +8,8 @@
 #include "cajal/AST/ASTDumper.h"
 #include "cajal/Dialect/InitAllDialects.h"
 #include "cajal/Driver/Compiler.h"
+#include "cajal/Driver/Simulation.h"
+#include "cajal/Target/CPU/Codegen.h"
 #include "cajal/MLIRGen/MLIRGen.h"
 
 #include "CLI/CLI.hpp"
@@ -17,6 +19,7 @@
 #include "mlir/IR/OperationSupport.h"
 
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
@@ -138,6 +141,44 @@ void printSummary(const Compilation &c, bool explain, llvm::raw_ostream &os) {
                       formatTime(sim->dtSeconds), sim->seed, sim->target);
 }
 
+
+/// Parses a duration: a number of seconds, or a number with s, ms or us.
+std::optional<double> parseDuration(llvm::StringRef text) {
+  text = text.trim();
+  double scale = 1;
+  for (auto [suffix, factor] : {std::make_pair("ms", 1e-3),
+                                std::make_pair("us", 1e-6),
+                                std::make_pair("s", 1.0)})
+    if (text.consume_back(suffix)) {
+      scale = factor;
+      break;
+    }
+  double value;
+  if (text.trim().getAsDouble(value) || !std::isfinite(value) || value < 0)
+    return std::nullopt;
+  return value * scale;
+}
+
+/// Reads the model for `run`/`build`/`emit`: the front end, then the
+/// lowering; prints diagnostics. Null after an error.
+struct LoadedModel {
+  std::unique_ptr<Compilation> compilation;
+  std::unique_ptr<DiagnosticEngine> diags;
+};
+
+std::optional<LoadedModel> loadModel(const std::string &file,
+                                     const FrontendOptions &options,
+                                     bool colors) {
+  LoadedModel model;
+  model.compilation = Compilation::fromFile(file, options);
+  llvm::errs() << model.compilation->renderDiagnostics(colors);
+  if (!model.compilation->succeeded())
+    return std::nullopt;
+  model.diags = std::make_unique<DiagnosticEngine>(
+      const_cast<SourceManager &>(model.compilation->sources()));
+  return model;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -174,8 +215,53 @@ int main(int argc, char **argv) {
                                                  "one stage of the pipeline");
   emitCmd->add_option("file", emitFile, "Model file")->required();
   emitCmd->add_option("--stage", stage, "The stage: neuro (the declarative "
-                                        "model)")
-      ->check(CLI::IsMember({"neuro"}));
+                                        "model), sim (one time step as "
+                                        "phases) or llvm (the LLVM dialect "
+                                        "the CPU target compiles)")
+      ->check(CLI::IsMember({"neuro", "sim", "llvm"}));
+  bool emitRuntimeParameters = false;
+  emitCmd->add_flag("--runtime-parameters", emitRuntimeParameters,
+                    "Keep every parameter a run-time field (no "
+                    "specialisation)");
+
+  std::string runFile, outputDir, durationText;
+  std::optional<uint64_t> seed;
+  std::vector<std::string> sets;
+  bool writeCsv = false, quiet = false, noProgress = false,
+       runtimeParameters = false;
+  CLI::App *runCmd = app.add_subcommand(
+      "run", "Compile a model in process and simulate it on the CPU");
+  runCmd->add_option("file", runFile, "Model file")->required();
+  runCmd->add_option("-o,--output", outputDir,
+                     "Folder for the .npy files and summary.json");
+  runCmd->add_option("--duration", durationText,
+                     "Simulated time (e.g. 2s, 500ms); default: the "
+                     "model's 'simulate'");
+  runCmd->add_option("--seed", seed, "Random seed (default: the model's)");
+  runCmd->add_option("--set", sets,
+                     "Set a network parameter: name=value (e.g. "
+                     "J=0.2mV); repeatable");
+  runCmd->add_flag("--csv", writeCsv, "Also write CSV files");
+  runCmd->add_flag("-q,--quiet", quiet, "Print no summary");
+  runCmd->add_flag("--no-progress", noProgress, "Never draw a progress bar");
+  runCmd->add_flag("--runtime-parameters", runtimeParameters,
+                   "Keep every parameter a run-time field (no "
+                   "specialisation)");
+
+  std::string buildFile, buildDir, target = "cpu";
+  std::vector<std::string> buildSets;
+  bool objectOnly = false;
+  CLI::App *buildCmd = app.add_subcommand(
+      "build", "Compile a model ahead of time into an object, a shared "
+               "library and a standalone executable");
+  buildCmd->add_option("file", buildFile, "Model file")->required();
+  buildCmd->add_option("-o,--output", buildDir, "Output folder")->required();
+  buildCmd->add_option("--target", target, "Target: cpu")
+      ->check(CLI::IsMember({"cpu"}));
+  buildCmd->add_option("--set", buildSets,
+                       "Set a network parameter: name=value; repeatable");
+  buildCmd->add_flag("--object-only", objectOnly,
+                     "Write only the object file (no linking)");
   emitCmd->add_flag("--debug-info", emitDebugInfo,
                     "Print the model-file location of every operation");
 
@@ -195,6 +281,128 @@ int main(int argc, char **argv) {
       return 1;
     dumpModule(*c->mainModule(), c->sources(), llvm::outs(),
                options.check);
+    return 0;
+  }
+
+  for (const std::vector<std::string> *list : {&sets, &buildSets})
+    for (const std::string &item : *list) {
+      size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        llvm::errs() << "error: --set expects name=value, got '" << item
+                     << "'\n";
+        return 1;
+      }
+      options.overrides.push_back({item.substr(0, eq), item.substr(eq + 1)});
+    }
+
+  if (*runCmd) {
+    std::optional<double> duration;
+    if (!durationText.empty() && !(duration = parseDuration(durationText))) {
+      llvm::errs() << "error: --duration expects a time such as 2s or "
+                      "500ms, got '"
+                   << durationText << "'\n";
+      return 1;
+    }
+    std::optional<LoadedModel> model = loadModel(runFile, options, colors);
+    if (!model)
+      return 1;
+    SimulationOptions simOptions;
+    simOptions.outputDir = outputDir;
+    simOptions.seed = seed;
+    simOptions.writeCsv = writeCsv;
+    simOptions.progress = noProgress || quiet ? 1 : 0;
+    simOptions.specializeParameters = !runtimeParameters;
+    if (writeCsv && outputDir.empty()) {
+      llvm::errs() << "error: --csv needs an output folder (-o DIR)\n";
+      return 1;
+    }
+    cajal_install_interrupt_handler();
+    std::unique_ptr<Simulation> sim =
+        Simulation::create(*model->compilation, *model->diags, simOptions);
+    model->diags->printAll(llvm::errs(), colors);
+    if (!sim)
+      return 1;
+    uint64_t steps = sim->defaultSteps();
+    if (duration)
+      steps = static_cast<uint64_t>(std::llround(*duration / sim->dt()));
+    int status = sim->run(steps);
+    int finished = sim->finish();
+    if (!quiet) {
+      llvm::outs().flush();
+      cajal_sim_print_summary(sim->handle(), stdout);
+      std::fflush(stdout);
+      llvm::outs() << fmt::format("compile    {:.3f} s (lowering {:.3f} s, "
+                                  "code generation {:.3f} s)\n",
+                                  sim->lowerSeconds() + sim->codegenSeconds(),
+                                  sim->lowerSeconds(), sim->codegenSeconds());
+      if (!outputDir.empty())
+        llvm::outs() << "output     " << outputDir << "\n";
+    }
+    if (status == CAJAL_SIM_INTERRUPTED) {
+      llvm::errs() << "interrupted after " << cajal_sim_steps_done(sim->handle())
+                   << " of " << steps << " steps; the output holds what was "
+                   << "simulated\n";
+      return 130;
+    }
+    if (status != CAJAL_OK || finished != CAJAL_OK) {
+      llvm::errs() << "error: " << cajal_last_error() << "\n";
+      return 1;
+    }
+    return 0;
+  }
+
+  if (*buildCmd) {
+    std::optional<LoadedModel> model = loadModel(buildFile, options, colors);
+    if (!model)
+      return 1;
+    mlir::DialectRegistry registry;
+    registerPipelineDialects(registry);
+    mlir::MLIRContext context(registry);
+    context.loadAllAvailableDialects();
+    SimulationOptions simOptions;
+    // Artifacts keep parameters as fields only where they vary; the values
+    // of --set are compiled in.
+    mlir::OwningOpRef<mlir::ModuleOp> ir = lowerModel(
+        *model->compilation, context, *model->diags, Stage::LLVM, simOptions);
+    model->diags->printAll(llvm::errs(), colors);
+    if (!ir)
+      return 1;
+    auto outputs = cpu::buildArtifacts(*ir, buildDir, objectOnly);
+    if (!outputs) {
+      llvm::errs() << "error: " << llvm::toString(outputs.takeError())
+                   << "\n";
+      return 1;
+    }
+    for (const std::string *file :
+         {&outputs->objectFile, &outputs->sharedLibrary, &outputs->header,
+          &outputs->executable})
+      if (!file->empty())
+        llvm::outs() << "wrote " << *file << "\n";
+    return 0;
+  }
+
+  if (*emitCmd && stage != "neuro") {
+    std::optional<LoadedModel> model = loadModel(emitFile, options, colors);
+    if (!model)
+      return 1;
+    mlir::DialectRegistry registry;
+    registerPipelineDialects(registry);
+    mlir::MLIRContext context(registry);
+    context.loadAllAvailableDialects();
+    SimulationOptions simOptions;
+    simOptions.specializeParameters = !emitRuntimeParameters;
+    mlir::OwningOpRef<mlir::ModuleOp> ir =
+        lowerModel(*model->compilation, context, *model->diags,
+                   stage == "sim" ? Stage::Sim : Stage::LLVM, simOptions);
+    model->diags->printAll(llvm::errs(), colors);
+    if (!ir)
+      return 1;
+    mlir::OpPrintingFlags flags;
+    if (emitDebugInfo)
+      flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false)
+          .useLocalScope();
+    ir->print(llvm::outs(), flags);
+    llvm::outs() << "\n";
     return 0;
   }
 

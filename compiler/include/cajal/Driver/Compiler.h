@@ -15,6 +15,7 @@
 
 #include "cajal/AST/Decl.h"
 #include "cajal/Frontend/Parser.h"
+#include "cajal/Sema/Sema.h"
 #include "cajal/Support/Diagnostics.h"
 
 #include <memory>
@@ -30,6 +31,8 @@ struct FrontendOptions {
   std::string stdlibDir;
   /// Run Sema after parsing (off for `cajal parse`).
   bool check = true;
+  /// Values for network-level parameters (`--set name=value`).
+  std::vector<ParameterOverride> overrides;
   ParserLimits limits;
 };
 

@@ -13,6 +13,7 @@
 #include "cajal/Support/Diagnostics.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace cajal {
@@ -20,8 +21,17 @@ namespace cajal {
 /// Checks a program: the main module first, then its imports. All modules
 /// share one global namespace of top-level declarations. Returns true when no
 /// error was reported.
+/// A value given for a network-level parameter from outside the model
+/// (`cajal run --set name=value`): a number with an optional unit symbol,
+/// e.g. "3", "0.2 mV", "20ms".
+struct ParameterOverride {
+  std::string name;
+  std::string value;
+};
+
 bool checkProgram(const std::vector<ast::Module *> &modules,
-                  DiagnosticEngine &diags);
+                  DiagnosticEngine &diags,
+                  const std::vector<ParameterOverride> &overrides = {});
 
 } // namespace cajal
 

@@ -8,6 +8,9 @@
 
 #include "cajal/Dialect/Neuro/IR/NeuroOps.h"
 
+#include "cajal/Runtime/ExactPropagator.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -209,6 +212,35 @@ LogicalResult IntegrateOp::verifyRegions() {
   }
   if (!getFrozenWhenRefractory().empty() && !isa<NeuronOp>(model))
     return emitOpError() << "freezes states only in neurons";
+  return success();
+}
+
+LogicalResult PropagatorOp::fold(FoldAdaptor adaptor,
+                                 SmallVectorImpl<OpFoldResult> &results) {
+  // Only when A and dt are all known: then P and Q are numbers, computed by
+  // the same runtime routine a lowering would call at set-up.
+  int64_t n = getSize();
+  SmallVector<double> matrix;
+  for (Attribute entry : adaptor.getMatrix()) {
+    auto value = dyn_cast_or_null<FloatAttr>(entry);
+    if (!value)
+      return failure();
+    matrix.push_back(value.getValueAsDouble());
+  }
+  auto dt = dyn_cast_or_null<FloatAttr>(adaptor.getDt());
+  if (!dt || static_cast<int64_t>(matrix.size()) != n * n ||
+      static_cast<int64_t>(getNumResults()) != 2 * n * n)
+    return failure();
+  SmallVector<double> propagator(n * n), integral(n * n);
+  if (cajal_exact_propagator_pq(static_cast<int>(n), matrix.data(),
+                                dt.getValueAsDouble(), propagator.data(),
+                                integral.data()) != 0)
+    return failure(); // Non-finite: leave it to run time, which reports it.
+  Type f64 = Float64Type::get(getContext());
+  for (double value : propagator)
+    results.push_back(FloatAttr::get(f64, value));
+  for (double value : integral)
+    results.push_back(FloatAttr::get(f64, value));
   return success();
 }
 

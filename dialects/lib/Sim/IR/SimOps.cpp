@@ -174,7 +174,8 @@ LogicalResult AccumulateOp::verify() {
 LogicalResult RandomOp::verify() {
   static const std::pair<StringRef, unsigned> arities[] = {
       {"uniform01", 0}, {"normal01", 0},       {"uniform", 2},
-      {"normal", 2},    {"clipped_normal", 4}, {"exponential", 1}};
+      {"normal", 2},    {"clipped_normal", 4}, {"exponential", 1},
+      {"poisson", 1},   {"binomial", 2}};
   for (auto [name, arity] : arities)
     if (getDistribution() == name) {
       if (getParams().size() != arity)
@@ -187,4 +188,11 @@ LogicalResult RandomOp::verify() {
     }
   return emitOpError() << "has unknown distribution '" << getDistribution()
                        << "'";
+}
+
+OpFoldResult TimestepOp::fold(FoldAdaptor) {
+  // The program's dt, so that propagators of constant parameters fold.
+  if (ProgramOp program = programOf(getOperation()))
+    return program.getDtAttr();
+  return {};
 }

@@ -24,7 +24,8 @@ extern "C" {
 #endif
 
 /// Starts tracking a run of `total_steps` steps; nothing is ever drawn when
-/// `enabled` is 0 (e.g. under --quiet).
+/// `enabled` is 0 (e.g. under --quiet). With `enabled` = 2 the bar is drawn
+/// even when the stream is not a terminal and from the first update on.
 void cajal_progress_start(uint64_t total_steps, int enabled);
 
 /// Reports that `step` steps are done; redraws the bar when due.

@@ -23,5 +23,6 @@
 #include "cajal/Runtime/Progress.h"
 #include "cajal/Runtime/Random.h"
 #include "cajal/Runtime/Recorder.h"
+#include "cajal/Runtime/Simulation.h"
 
 #endif // CAJAL_RUNTIME_RUNTIME_H

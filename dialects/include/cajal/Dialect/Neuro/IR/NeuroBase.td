@@ -27,6 +27,8 @@ def Neuro_Dialect : Dialect {
     conversion to `sim` turns a network into one time step of data-parallel
     phases.
   }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let hasConstantMaterializer = 1;
 }
 
 class Neuro_Op<string mnemonic, list<Trait> traits = []>

@@ -190,6 +190,9 @@ def Neuro_PropagatorOp : Neuro_Op<"propagator", [Pure]> {
     entries of `Q = integral from 0 to dt of exp(A s) ds`, so that
     `x(t + dt) = P x(t) + Q b` when b is constant over the step. Pure: when
     A depends only on parameters, lowerings compute it once, not per step.
+    With constant operands it folds to constants at compile time (the
+    runtime's `cajal_exact_propagator_pq`, so every target uses the same
+    numbers).
   }];
   let arguments = (ins I64Attr:$size, Variadic<F64>:$matrix, F64:$dt);
   let results = (outs Variadic<F64>:$results);
@@ -197,6 +200,7 @@ def Neuro_PropagatorOp : Neuro_Op<"propagator", [Pure]> {
     `size` $size `(` $matrix `)` `dt` $dt attr-dict `:` type($results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//

@@ -29,6 +29,8 @@ def Sim_Dialect : Dialect {
     only cross-element writes are `sim.accumulate`). Fields are addressed by
     symbol and element index; values are `f64`, indices `index`.
   }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let hasConstantMaterializer = 1;
 }
 
 class Sim_Op<string mnemonic, list<Trait> traits = []>
@@ -143,7 +145,7 @@ def Sim_ForEachSpikeOp : Sim_Op<"for_each_spike", [HasParent<"StepOp">]> {
   let hasRegionVerifier = 1;
 }
 
-def Sim_LoadOp : Sim_Op<"load"> {
+def Sim_LoadOp : Sim_Op<"load", [MemoryEffects<[MemRead]>]> {
   let summary = "reads one element of a field";
   let arguments = (ins SymbolRefAttr:$field, Index:$index);
   let results = (outs F64:$result);
@@ -151,7 +153,7 @@ def Sim_LoadOp : Sim_Op<"load"> {
   let hasVerifier = 1;
 }
 
-def Sim_StoreOp : Sim_Op<"store"> {
+def Sim_StoreOp : Sim_Op<"store", [MemoryEffects<[MemWrite]>]> {
   let summary = "writes one element of a field";
   let arguments = (ins SymbolRefAttr:$field, Index:$index, F64:$value);
   let assemblyFormat = [{
@@ -192,13 +194,15 @@ def Sim_TimestepOp : Sim_Op<"timestep", [Pure]> {
   let summary = "the length of a step, in seconds";
   let results = (outs F64:$result);
   let assemblyFormat = "attr-dict `:` type($result)";
+  let hasFolder = 1;
 }
 
 def Sim_RandomOp : Sim_Op<"random"> {
   let summary = "a counter-based random draw";
   let description = [{
-    Draws from `distribution` (uniform01, normal01, uniform, normal,
-    clipped_normal, exponential) with the runtime's Philox layout, keyed by
+    Draws from `distribution` (uniform01, normal01, uniform(a, b),
+    normal(mean, sd), clipped_normal(mean, sd, low, high), exponential(mean),
+    poisson(mean), binomial(n, p); counts as f64) with the runtime's Philox layout, keyed by
     the program seed, `stream`, the `entity` (element) and the step, so all
     targets and thread counts draw the same numbers.
   }];

@@ -1,0 +1,628 @@
+//===- SimToCPU.cpp - A sim program as loops calling the runtime ----------===//
+//
+// Turns the module's `sim.program` into the three functions of the
+// runtime's `cajal_model` (runtime/include/cajal/Runtime/Simulation.h):
+//
+//   cajal_model_setup(sim)     declares populations, connectivity tables,
+//                              fields, delay rings and spike recorders;
+//   cajal_model_init(sim)      the `sim.init` phases;
+//   cajal_model_step(sim, n)   the `sim.step` phases of step n.
+//
+// Phases become `scf.for` loops over elements; fields are f64 arrays whose
+// base pointers the runtime hands out (`cajal_sim_field_data`), read and
+// written with `llvm.getelementptr`/`llvm.load`/`llvm.store`. The result
+// holds only func, scf, arith, math and llvm ops, for the standard
+// conversions to the LLVM dialect. Ids are the runtime's: each kind is
+// numbered in declaration order, which this pass fixes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Conversion/Passes.h"
+
+#include "cajal/Dialect/Neuro/IR/NeuroOps.h"
+#include "cajal/Dialect/Sim/IR/SimOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+#include "llvm/ADT/StringMap.h"
+
+namespace cajal {
+#define GEN_PASS_DEF_CONVERTSIMTOCPU
+#include "cajal/Conversion/Passes.h.inc"
+} // namespace cajal
+
+using namespace mlir;
+namespace nr = cajal::neuro;
+namespace sm = cajal::sim;
+
+namespace {
+
+/// Values of the runtime's `enum cajal_rule` and `enum cajal_distribution`.
+std::optional<int32_t> ruleCode(StringRef rule) {
+  return llvm::StringSwitch<std::optional<int32_t>>(rule)
+      .Case("all_to_all", 0)
+      .Case("one_to_one", 1)
+      .Case("fixed_probability", 2)
+      .Case("fixed_indegree", 3)
+      .Case("fixed_outdegree", 4)
+      .Case("fixed_total", 5)
+      .Default(std::nullopt);
+}
+
+std::optional<int32_t> distributionCode(StringRef distribution) {
+  return llvm::StringSwitch<std::optional<int32_t>>(distribution)
+      .Case("uniform01", 0)
+      .Case("normal01", 1)
+      .Case("uniform", 2)
+      .Case("normal", 3)
+      .Case("clipped_normal", 4)
+      .Case("exponential", 5)
+      .Case("poisson", 6)
+      .Case("binomial", 7)
+      .Default(std::nullopt);
+}
+
+/// "group::field" as a key.
+std::string fieldKey(SymbolRefAttr ref) {
+  std::string key = ref.getRootReference().str();
+  for (FlatSymbolRefAttr nested : ref.getNestedReferences())
+    key += "::" + nested.getValue().str();
+  return key;
+}
+
+/// Per generated function: the simulation handle, the step number and the
+/// pointers fetched once at its entry.
+struct FunctionState {
+  func::FuncOp func;
+  Value sim;
+  Value step; ///< i64; the constant 0 in init.
+  Block *entry = nullptr;
+  llvm::StringMap<Value> fieldPointers;
+  std::map<std::pair<int32_t, int64_t>, Value> ringRows;
+};
+
+class Lowering {
+public:
+  Lowering(ModuleOp module, sm::ProgramOp program)
+      : module(module), program(program), builder(module.getContext()),
+        ptrType(LLVM::LLVMPointerType::get(module.getContext())),
+        i32(builder.getI32Type()), i64(builder.getI64Type()),
+        f64(builder.getF64Type()) {}
+
+  LogicalResult run();
+
+private:
+  ModuleOp module;
+  sm::ProgramOp program;
+  OpBuilder builder;
+  Type ptrType, i32, i64, f64;
+  double dt = 0;
+
+  llvm::StringMap<int32_t> populationIds, connectivityIds, fieldIds;
+  /// Population of each population field, by key; for rings.
+  llvm::StringMap<int32_t> ringIds;
+  llvm::StringMap<int64_t> ringSlots;
+  llvm::StringMap<int32_t> spikeRecorderIds;
+  int stringCounter = 0;
+
+  /// Declares (once) an external runtime function.
+  LLVM::LLVMFuncOp runtimeFunction(StringRef name, Type result,
+                                   ArrayRef<Type> args) {
+    if (auto existing = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+      return existing;
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(module.getBody());
+    auto type = LLVM::LLVMFunctionType::get(
+        result ? result : LLVM::LLVMVoidType::get(builder.getContext()), args);
+    return builder.create<LLVM::LLVMFuncOp>(module.getLoc(), name, type);
+  }
+
+  Value call(Location loc, StringRef name, Type result, ValueRange args) {
+    SmallVector<Type> argTypes(args.getTypes());
+    LLVM::LLVMFuncOp callee = runtimeFunction(name, result, argTypes);
+    auto op = builder.create<LLVM::CallOp>(loc, callee, args);
+    return result ? op.getResult() : Value();
+  }
+
+  Value constI32(Location loc, int64_t value) {
+    return builder.create<arith::ConstantOp>(
+        loc, builder.getI32IntegerAttr(static_cast<int32_t>(value)));
+  }
+  Value constI64(Location loc, int64_t value) {
+    return builder.create<arith::ConstantOp>(loc,
+                                             builder.getI64IntegerAttr(value));
+  }
+  Value constF64(Location loc, double value) {
+    return builder.create<arith::ConstantOp>(loc,
+                                             builder.getF64FloatAttr(value));
+  }
+  Value constIndex(Location loc, int64_t value) {
+    return builder.create<arith::ConstantIndexOp>(loc, value);
+  }
+
+  /// A pointer to a NUL-terminated constant string.
+  Value stringPointer(Location loc, StringRef text) {
+    std::string name = "__cajal_str" + std::to_string(stringCounter++);
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(module.getBody());
+      std::string data = text.str();
+      data.push_back('\0');
+      auto type = LLVM::LLVMArrayType::get(builder.getI8Type(), data.size());
+      builder.create<LLVM::GlobalOp>(loc, type, /*isConstant=*/true,
+                                     LLVM::Linkage::Internal, name,
+                                     builder.getStringAttr(data));
+    }
+    return builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
+  }
+
+  FunctionState createFunction(StringRef name, bool hasStep) {
+    Location loc = program.getLoc();
+    SmallVector<Type> args{ptrType};
+    if (hasStep)
+      args.push_back(i64);
+    builder.setInsertionPointToEnd(module.getBody());
+    auto func = builder.create<func::FuncOp>(
+        loc, name, builder.getFunctionType(args, {}));
+    FunctionState state;
+    state.func = func;
+    state.entry = func.addEntryBlock();
+    state.sim = state.entry->getArgument(0);
+    builder.setInsertionPointToStart(state.entry);
+    state.step = hasStep ? state.entry->getArgument(1) : constI64(loc, 0);
+    return state;
+  }
+
+  /// Clones the program-level values (constants) that phases use into the
+  /// function's entry.
+  void cloneProgramValues(IRMapping &mapping) {
+    for (Operation &op : program.getBody().front())
+      if (!isa<sm::PopulationOp, sm::SynapsesOp, sm::ConnectivityOp,
+               sm::InitOp, sm::StepOp>(op))
+        builder.clone(op, mapping);
+  }
+
+  LogicalResult emitSetup();
+  LogicalResult emitPhases(Block &phases, FunctionState &state);
+  LogicalResult emitForEach(sm::ForEachOp phase, FunctionState &state,
+                            IRMapping &mapping);
+  LogicalResult emitForEachSpike(sm::ForEachSpikeOp phase,
+                                 FunctionState &state, IRMapping &mapping);
+  void cloneBody(Block &body, IRMapping &mapping);
+  LogicalResult lowerSimOps(FunctionState &state);
+
+  Value fieldPointer(FunctionState &state, SymbolRefAttr field) {
+    std::string key = fieldKey(field);
+    Value &pointer = state.fieldPointers[key];
+    if (!pointer) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(state.entry);
+      Location loc = state.func.getLoc();
+      // After the step constant of init functions, which it may not use.
+      pointer = call(loc, "cajal_sim_field_data", ptrType,
+                     {state.sim, constI32(loc, fieldIds.lookup(key))});
+    }
+    return pointer;
+  }
+
+  Value ringRow(FunctionState &state, StringRef key, int64_t delaySteps) {
+    int32_t ring = ringIds.lookup(key);
+    Value &row = state.ringRows[{ring, delaySteps}];
+    if (!row) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(state.entry);
+      Location loc = state.func.getLoc();
+      row = call(loc, "cajal_sim_ring_row", ptrType,
+                 {state.sim, constI32(loc, ring), constI64(loc, delaySteps)});
+    }
+    return row;
+  }
+
+  Value elementAddress(Location loc, Value base, Value index) {
+    Value offset = builder.create<arith::IndexCastOp>(loc, i64, index);
+    return builder.create<LLVM::GEPOp>(loc, ptrType, f64, base,
+                                       ValueRange{offset});
+  }
+};
+
+LogicalResult Lowering::run() {
+  dt = program.getDt().convertToDouble();
+  if (failed(emitSetup()))
+    return failure();
+
+  Block &body = program.getBody().front();
+  for (auto [region, name, hasStep] :
+       {std::make_tuple(sm::InitOp::getOperationName(), "cajal_model_init",
+                        false),
+        std::make_tuple(sm::StepOp::getOperationName(), "cajal_model_step",
+                        true)}) {
+    FunctionState state = createFunction(name, hasStep);
+    for (Operation &op : body)
+      if (op.getName().getStringRef() == region &&
+          failed(emitPhases(op.getRegion(0).front(), state)))
+        return failure();
+    builder.setInsertionPointToEnd(state.entry);
+    builder.create<func::ReturnOp>(program.getLoc());
+    if (failed(lowerSimOps(state)))
+      return failure();
+  }
+
+  // What the host needs besides the three functions.
+  MLIRContext *context = module.getContext();
+  module->setAttr("cajal.model",
+                  DictionaryAttr::get(
+                      context, {builder.getNamedAttr("name",
+                                                     program.getSymNameAttr()),
+                                builder.getNamedAttr("dt", program.getDtAttr()),
+                                builder.getNamedAttr("steps",
+                                                     program.getStepsAttr()),
+                                builder.getNamedAttr("seed",
+                                                     program.getSeedAttr())}));
+  program.erase();
+  return success();
+}
+
+LogicalResult Lowering::emitSetup() {
+  FunctionState state = createFunction("cajal_model_setup", false);
+  Value sim = state.sim;
+  Block &body = program.getBody().front();
+
+  // Largest delay per accumulated field: rings need delay + 2 rows (a spike
+  // in step n with delay d is delivered at the start of step n + d + 1).
+  program.walk([&](sm::AccumulateOp acc) {
+    if (auto delay = acc.getDelayStepsAttr()) {
+      int64_t &slots = ringSlots[fieldKey(acc.getField())];
+      slots = std::max(slots, delay.getInt() + 2);
+    }
+  });
+
+  auto declareFields = [&](Operation *group, StringRef groupName,
+                           StringRef displayName, int32_t isSynaptic,
+                           int32_t groupId) {
+    for (auto field : group->getRegion(0).getOps<sm::FieldOp>()) {
+      Location loc = field.getLoc();
+      std::string key = (groupName + "::" + field.getSymName()).str();
+      int32_t id = static_cast<int32_t>(fieldIds.size());
+      fieldIds[key] = id;
+      std::string name = (displayName + "." + field.getSymName()).str();
+      call(loc, "cajal_sim_add_field", i32,
+           {sim, stringPointer(loc, name), constI32(loc, isSynaptic),
+            constI32(loc, groupId)});
+    }
+  };
+
+  for (Operation &op : body) {
+    Location loc = op.getLoc();
+    if (auto pop = dyn_cast<sm::PopulationOp>(op)) {
+      int32_t id = static_cast<int32_t>(populationIds.size());
+      populationIds[pop.getSymName()] = id;
+      call(loc, "cajal_sim_add_population", i32,
+           {sim, stringPointer(loc, pop.getSymName()),
+            constI64(loc, pop.getSize())});
+      declareFields(pop, pop.getSymName(), pop.getSymName(), 0, id);
+    } else if (auto table = dyn_cast<sm::ConnectivityOp>(op)) {
+      std::optional<int32_t> rule = ruleCode(table.getRule());
+      if (!rule)
+        return table.emitError() << "connectivity rule '" << table.getRule()
+                                 << "' has no CPU runtime builder";
+      double arg = 0;
+      for (NamedAttribute entry : table.getArgs())
+        if (auto value = dyn_cast<FloatAttr>(entry.getValue()))
+          if (entry.getName() == "p" || entry.getName() == "k" ||
+              entry.getName() == "n")
+            arg = value.getValueAsDouble();
+      int32_t id = static_cast<int32_t>(connectivityIds.size());
+      connectivityIds[table.getSymName()] = id;
+      ArrayRef<int64_t> pre = table.getPreRange(), post = table.getPostRange();
+      call(loc, "cajal_sim_add_connectivity", i32,
+           {sim, stringPointer(loc, table.getSymName()),
+            constI32(loc, populationIds.lookup(table.getPre())),
+            constI64(loc, pre[0]), constI64(loc, pre[1]),
+            constI32(loc, populationIds.lookup(table.getPost())),
+            constI64(loc, post[0]), constI64(loc, post[1]),
+            constI32(loc, *rule), constF64(loc, arg),
+            constI32(loc, table.getAutapses()),
+            constI32(loc, table.getMultapses()),
+            constI32(loc, table.getStream())});
+    } else if (auto group = dyn_cast<sm::SynapsesOp>(op)) {
+      declareFields(group, group.getSymName(), group.getConnectivity(), 1,
+                    connectivityIds.lookup(group.getConnectivity()));
+    }
+  }
+
+  for (Operation &op : body)
+    if (auto pop = dyn_cast<sm::PopulationOp>(op))
+      for (auto field : pop.getFields().getOps<sm::FieldOp>()) {
+        std::string key = (pop.getSymName() + "::" + field.getSymName()).str();
+        auto slots = ringSlots.find(key);
+        if (slots == ringSlots.end())
+          continue;
+        int32_t id = static_cast<int32_t>(ringIds.size());
+        ringIds[key] = id;
+        Location loc = field.getLoc();
+        call(loc, "cajal_sim_add_ring", i32,
+             {sim, constI32(loc, fieldIds.lookup(key)),
+              constI64(loc, slots->second)});
+      }
+
+  program.walk([&](sm::RecordSpikesOp record) {
+    StringRef pop = record.getPopulation();
+    if (spikeRecorderIds.count(pop))
+      return;
+    int32_t id = static_cast<int32_t>(spikeRecorderIds.size());
+    spikeRecorderIds[pop] = id;
+    Location loc = record.getLoc();
+    call(loc, "cajal_sim_add_spike_recorder", i32,
+         {sim, constI32(loc, populationIds.lookup(pop))});
+  });
+
+  builder.create<func::ReturnOp>(program.getLoc());
+  return success();
+}
+
+LogicalResult Lowering::emitPhases(Block &phases, FunctionState &state) {
+  IRMapping mapping;
+  builder.setInsertionPointToEnd(state.entry);
+  cloneProgramValues(mapping);
+  for (Operation &op : phases) {
+    builder.setInsertionPointToEnd(state.entry);
+    Location loc = op.getLoc();
+    if (auto phase = dyn_cast<sm::ForEachOp>(op)) {
+      if (failed(emitForEach(phase, state, mapping)))
+        return failure();
+    } else if (auto phase = dyn_cast<sm::ForEachSpikeOp>(op)) {
+      if (failed(emitForEachSpike(phase, state, mapping)))
+        return failure();
+    } else if (auto record = dyn_cast<sm::RecordSpikesOp>(op)) {
+      call(loc, "cajal_sim_record_spikes", Type(),
+           {state.sim,
+            constI32(loc, spikeRecorderIds.lookup(record.getPopulation())),
+            state.step});
+    } else {
+      builder.clone(op, mapping);
+    }
+  }
+  return success();
+}
+
+void Lowering::cloneBody(Block &body, IRMapping &mapping) {
+  for (Operation &op : body.without_terminator())
+    builder.clone(op, mapping);
+}
+
+LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
+                                    IRMapping &mapping) {
+  Location loc = phase.getLoc();
+  int64_t begin = 0, end = 0;
+  Operation *group = SymbolTable::lookupSymbolIn(program, phase.getGroup());
+  if (auto range = phase.getRange()) {
+    begin = (*range)[0];
+    end = (*range)[1];
+  } else if (auto pop = dyn_cast_or_null<sm::PopulationOp>(group)) {
+    end = pop.getSize();
+  }
+  Value lower = constIndex(loc, begin), upper, one = constIndex(loc, 1);
+  if (auto synapses = dyn_cast_or_null<sm::SynapsesOp>(group)) {
+    if (phase.getRange())
+      return phase.emitError() << "ranged phases over synapses are not "
+                                  "lowered to the CPU";
+    // A synapse group has one element per table entry: a run-time number.
+    Value table = constI32(
+        loc, connectivityIds.lookup(synapses.getConnectivity()));
+    Value count =
+        call(loc, "cajal_sim_num_synapses", i64, {state.sim, table});
+    upper = builder.create<arith::IndexCastOp>(loc, builder.getIndexType(),
+                                               count);
+  } else {
+    upper = constIndex(loc, end);
+  }
+  auto loop = builder.create<scf::ForOp>(loc, lower, upper, one);
+  builder.setInsertionPoint(loop.getBody()->getTerminator());
+  mapping.map(phase.getBody().getArgument(0), loop.getInductionVar());
+  cloneBody(phase.getBody().front(), mapping);
+  return success();
+}
+
+LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
+                                         FunctionState &state,
+                                         IRMapping &mapping) {
+  Location loc = phase.getLoc();
+  auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
+      phase, phase.getConnectivityAttr());
+  Value sim = state.sim;
+  Value tableId = constI32(loc, connectivityIds.lookup(table.getSymName()));
+  Value pre = constI32(loc, populationIds.lookup(table.getPre()));
+  Value spikes = call(loc, "cajal_sim_spikes", ptrType, {sim, pre});
+  Value count = call(loc, "cajal_sim_spike_count", i64, {sim, pre});
+  Value rows = call(loc, "cajal_sim_row_offsets", ptrType, {sim, tableId});
+  Value targets = call(loc, "cajal_sim_targets", ptrType, {sim, tableId});
+  Value preBegin = constI64(loc, table.getPreRange()[0]);
+  Value preEnd = constI64(loc, table.getPreRange()[1]);
+  Value postBegin = constI64(loc, table.getPostRange()[0]);
+  Type indexType = builder.getIndexType();
+  auto toIndex = [&](Value value) {
+    return builder.create<arith::IndexCastUIOp>(loc, indexType, value);
+  };
+  auto load = [&](Type type, Value base, Value offset) {
+    Value address = builder.create<LLVM::GEPOp>(loc, ptrType, type, base,
+                                                ValueRange{offset});
+    return builder.create<LLVM::LoadOp>(loc, type, address).getResult();
+  };
+
+  // for each spike s: neuron = spikes[s]; if in the pre range, for each
+  // synapse k of its row: body(neuron, post_begin + targets[k], k).
+  auto spikeLoop = builder.create<scf::ForOp>(loc, constIndex(loc, 0),
+                                              toIndex(count),
+                                              constIndex(loc, 1));
+  builder.setInsertionPoint(spikeLoop.getBody()->getTerminator());
+  Value s = builder.create<arith::IndexCastOp>(loc, i64,
+                                               spikeLoop.getInductionVar());
+  Value neuron = builder.create<arith::ExtUIOp>(
+      loc, i64, load(i32, spikes, s));
+  Value inRange = builder.create<arith::AndIOp>(
+      loc,
+      builder.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, neuron,
+                                    preBegin),
+      builder.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, neuron,
+                                    preEnd));
+  auto ifInRange = builder.create<scf::IfOp>(loc, inRange, false);
+  builder.setInsertionPoint(ifInRange.thenBlock()->getTerminator());
+  Value row = builder.create<arith::SubIOp>(loc, neuron, preBegin);
+  Value first = load(i64, rows, row);
+  Value last = load(i64, rows,
+                    builder.create<arith::AddIOp>(loc, row, constI64(loc, 1)));
+  auto synapseLoop = builder.create<scf::ForOp>(
+      loc, toIndex(first), toIndex(last), constIndex(loc, 1));
+  builder.setInsertionPoint(synapseLoop.getBody()->getTerminator());
+  Value synapse = synapseLoop.getInductionVar();
+  Value target = builder.create<arith::ExtUIOp>(
+      loc, i64,
+      load(i32, targets,
+           builder.create<arith::IndexCastOp>(loc, i64, synapse)));
+  Value post = builder.create<arith::AddIOp>(loc, postBegin, target);
+
+  Block &body = phase.getBody().front();
+  mapping.map(body.getArgument(0), toIndex(neuron));
+  mapping.map(body.getArgument(1), toIndex(post));
+  mapping.map(body.getArgument(2), synapse);
+  cloneBody(body, mapping);
+  return success();
+}
+
+LogicalResult Lowering::lowerSimOps(FunctionState &state) {
+  SmallVector<Operation *> ops;
+  state.func.walk([&](Operation *op) {
+    if (isa<sm::SimDialect, nr::NeuroDialect>(op->getDialect()))
+      ops.push_back(op);
+  });
+  for (Operation *op : ops) {
+    Location loc = op->getLoc();
+    builder.setInsertionPoint(op);
+    if (auto load = dyn_cast<sm::LoadOp>(op)) {
+      Value address = elementAddress(
+          loc, fieldPointer(state, load.getField()), load.getIndex());
+      load.replaceAllUsesWith(
+          builder.create<LLVM::LoadOp>(loc, f64, address).getResult());
+    } else if (auto store = dyn_cast<sm::StoreOp>(op)) {
+      Value address = elementAddress(
+          loc, fieldPointer(state, store.getField()), store.getIndex());
+      builder.create<LLVM::StoreOp>(loc, store.getValue(), address);
+    } else if (auto acc = dyn_cast<sm::AccumulateOp>(op)) {
+      Value base;
+      if (auto delay = acc.getDelayStepsAttr())
+        base = ringRow(state, fieldKey(acc.getField()), delay.getInt() + 1);
+      else
+        base = fieldPointer(state, acc.getField());
+      Value address = elementAddress(loc, base, acc.getIndex());
+      Value old = builder.create<LLVM::LoadOp>(loc, f64, address);
+      Value sum = builder.create<arith::AddFOp>(loc, old, acc.getValue());
+      builder.create<LLVM::StoreOp>(loc, sum, address);
+    } else if (auto spike = dyn_cast<sm::EmitSpikeOp>(op)) {
+      call(loc, "cajal_sim_emit_spike", Type(),
+           {state.sim,
+            constI32(loc, populationIds.lookup(spike.getPopulation())),
+            builder.create<arith::IndexCastOp>(loc, i64, spike.getIndex())});
+    } else if (auto random = dyn_cast<sm::RandomOp>(op)) {
+      std::optional<int32_t> code =
+          distributionCode(random.getDistribution());
+      if (!code)
+        return random.emitError() << "distribution '"
+                                  << random.getDistribution()
+                                  << "' has no CPU runtime sampler";
+      SmallVector<Value> args{
+          state.sim, constI32(loc, *code),
+          constI32(loc, random.getStream()),
+          builder.create<arith::IndexCastOp>(loc, i64, random.getEntity()),
+          state.step};
+      for (unsigned k = 0; k < 4; ++k)
+        args.push_back(k < random.getParams().size() ? random.getParams()[k]
+                                                     : constF64(loc, 0));
+      random.getResult().replaceAllUsesWith(
+          call(loc, "cajal_sim_random", f64, args));
+    } else if (auto time = dyn_cast<sm::TimeOp>(op)) {
+      // t = n dt, as Brian2 computes it.
+      Value steps = builder.create<arith::UIToFPOp>(loc, f64, state.step);
+      time.replaceAllUsesWith(
+          builder.create<arith::MulFOp>(loc, steps, constF64(loc, dt))
+              .getResult());
+    } else if (auto timestep = dyn_cast<sm::TimestepOp>(op)) {
+      timestep.replaceAllUsesWith(constF64(loc, dt));
+    } else if (auto exprel = dyn_cast<nr::ExprelOp>(op)) {
+      // (exp(x) - 1) / x with libm's expm1; its series near 0.
+      Value x = exprel.getOperand();
+      Value small = builder.create<arith::CmpFOp>(
+          loc, arith::CmpFPredicate::OLT,
+          builder.create<math::AbsFOp>(loc, x), constF64(loc, 1e-6));
+      Value series = builder.create<arith::AddFOp>(
+          loc, constF64(loc, 1.0),
+          builder.create<arith::MulFOp>(
+              loc, x,
+              builder.create<arith::AddFOp>(
+                  loc, constF64(loc, 0.5),
+                  builder.create<arith::MulFOp>(loc, x,
+                                                constF64(loc, 1.0 / 6)))));
+      Value expm1 = call(loc, "expm1", f64, {x});
+      Value ratio = builder.create<arith::DivFOp>(loc, expm1, x);
+      exprel.replaceAllUsesWith(
+          builder.create<arith::SelectOp>(loc, small, series, ratio)
+              .getResult());
+    } else if (auto propagator = dyn_cast<nr::PropagatorOp>(op)) {
+      // Parameters that vary per element: computed where it stands. Stack
+      // arrays for A, P and Q live in the entry block.
+      int64_t n = propagator.getSize();
+      Value a, p, q;
+      {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointToStart(state.entry);
+        Value size = constI64(loc, n * n);
+        a = builder.create<LLVM::AllocaOp>(loc, ptrType, f64, size);
+        p = builder.create<LLVM::AllocaOp>(loc, ptrType, f64, size);
+        q = builder.create<LLVM::AllocaOp>(loc, ptrType, f64, size);
+      }
+      auto address = [&](Value base, int64_t k) {
+        return builder.create<LLVM::GEPOp>(
+            loc, ptrType, f64, base,
+            ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(k)});
+      };
+      for (auto [k, entry] : llvm::enumerate(propagator.getMatrix()))
+        builder.create<LLVM::StoreOp>(loc, entry, address(a, k));
+      call(loc, "cajal_exact_propagator_pq", i32,
+           {constI32(loc, n), a, propagator.getDt(), p, q});
+      for (int64_t k = 0; k < n * n; ++k) {
+        propagator.getResult(k).replaceAllUsesWith(
+            builder.create<LLVM::LoadOp>(loc, f64, address(p, k)).getResult());
+        propagator.getResult(n * n + k)
+            .replaceAllUsesWith(
+                builder.create<LLVM::LoadOp>(loc, f64, address(q, k))
+                    .getResult());
+      }
+    } else {
+      return op->emitError() << "'" << op->getName()
+                             << "' is not lowered to the CPU yet";
+    }
+    op->erase();
+  }
+  return success();
+}
+
+struct ConvertSimToCPU
+    : cajal::impl::ConvertSimToCPUBase<ConvertSimToCPU> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<sm::ProgramOp> programs(module.getOps<sm::ProgramOp>());
+    if (programs.size() != 1) {
+      module.emitError() << "expected one 'sim.program' to lower to the CPU, "
+                            "found "
+                         << programs.size();
+      return signalPassFailure();
+    }
+    if (failed(Lowering(module, programs.front()).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

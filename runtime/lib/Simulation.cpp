@@ -1,0 +1,1119 @@
+//===- Simulation.cpp - The host side of a compiled simulation ------------===//
+//
+// Part of the Cajal project: a compiler for brain models.
+//
+//===----------------------------------------------------------------------===//
+//
+// The driver keeps every kind of declared object in a vector indexed by its
+// id. Set-up functions check their arguments and report through
+// cajal_last_error(); the first failure is remembered so that
+// cajal_sim_create reports it even when later set-up calls fail as a
+// consequence (generated code uses constant ids, so one missing object makes
+// the calls that refer to it fail too). Access functions used in the step
+// loop trust their arguments.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Runtime/Simulation.h"
+
+#include "cajal/Runtime/Connectivity.h"
+#include "cajal/Runtime/Delay.h"
+#include "cajal/Runtime/Error.h"
+#include "cajal/Runtime/Interrupt.h"
+#include "cajal/Runtime/Progress.h"
+#include "cajal/Runtime/Random.h"
+#include "cajal/Runtime/Recorder.h"
+
+#include "ErrorImpl.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <new>
+#include <string>
+#include <system_error>
+#include <tuple>
+#include <vector>
+
+using namespace cajal::runtime;
+
+namespace {
+
+/// Cache-line alignment of fields, as for delay rings.
+constexpr size_t Alignment = 64;
+
+/// Spike lists hold 32-bit indices.
+constexpr uint64_t MaxPopulationSize = uint64_t(1) << 32;
+
+/// Recorded neuron indices are int32 in the .npy files.
+constexpr uint64_t MaxRecordedIndex = uint64_t(INT32_MAX);
+
+struct FreeDeleter {
+  void operator()(double *data) const { std::free(data); }
+};
+
+/// A zeroed, 64-byte aligned array of `count` doubles (never null for
+/// count = 0, so generated code may take its address).
+std::unique_ptr<double[], FreeDeleter> allocateZeroed(uint64_t count) {
+  if (count > (SIZE_MAX - Alignment) / sizeof(double))
+    return nullptr;
+  size_t bytes = size_t(count) * sizeof(double);
+  bytes = std::max(Alignment, (bytes + Alignment - 1) / Alignment * Alignment);
+  void *data = std::aligned_alloc(Alignment, bytes);
+  if (data)
+    std::memset(data, 0, bytes);
+  return std::unique_ptr<double[], FreeDeleter>(static_cast<double *>(data));
+}
+
+struct Population {
+  std::string Name;
+  uint64_t Size = 0;
+  /// This step's spikes, in emission order; capacity Size.
+  std::vector<uint32_t> Spikes;
+  uint64_t SpikeCount = 0;
+  uint64_t SpikeTotal = 0;
+  /// The population's spike recorder, or -1.
+  int32_t Recorder = -1;
+};
+
+struct Connectivity {
+  std::string Name;
+  int32_t Pre = -1, Post = -1;
+  cajal_csr Csr = {};
+};
+
+struct Field {
+  std::string Name;
+  bool Synaptic = false;
+  int32_t Group = -1;
+  uint64_t Size = 0;
+  std::unique_ptr<double[], FreeDeleter> Data;
+};
+
+struct Ring {
+  int32_t Field = -1;
+  cajal_ring Buffer = {};
+};
+
+struct SpikeRecorder {
+  int32_t Population = -1;
+  /// In-memory copy of everything recorded (the files may be absent).
+  std::vector<int32_t> Neurons;
+  std::vector<double> Times;
+  cajal_spike_recorder *File = nullptr;
+};
+
+struct StateRecorder {
+  std::string Name;
+  int32_t Field = -1;
+  std::vector<int32_t> Indices;
+  uint64_t Every = 1;
+  std::vector<double> Times;
+  /// Samples, row-major (sample, recorded neuron).
+  std::vector<double> Values;
+  cajal_state_recorder *File = nullptr;
+};
+
+/// Writes `text` to `path`; false with the error recorded on failure.
+int writeTextFile(const std::string &path, const std::string &text) {
+  std::FILE *file = std::fopen(path.c_str(), "wb");
+  if (!file)
+    return fail(CAJAL_ERROR_IO, "%s: cannot create: %s", path.c_str(),
+                std::strerror(errno));
+  const bool written =
+      std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  if (std::fclose(file) != 0 || !written)
+    return fail(CAJAL_ERROR_IO, "%s: cannot write", path.c_str());
+  return CAJAL_OK;
+}
+
+/// Appends a number to CSV text: enough digits for any value a recorder
+/// stores (t = n * dt), without the noise of round-trip precision.
+void appendNumber(std::string &text, double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.15g", value);
+  text += buffer;
+}
+
+} // namespace
+
+struct cajal_sim {
+  const cajal_model *Model = nullptr;
+  std::string OutputDir; // Empty: in memory only.
+  std::string Target = "cpu";
+  uint64_t Seed = 0;
+  double Dt = 0.0;
+  bool WriteCsv = false;
+  int Progress = 0;
+
+  std::vector<Population> Populations;
+  std::vector<Connectivity> Connectivities;
+  std::vector<Field> Fields;
+  std::vector<Ring> Rings;
+  std::vector<SpikeRecorder> SpikeRecorders;
+  std::vector<StateRecorder> StateRecorders;
+
+  /// The first set-up failure, reported by cajal_sim_create.
+  int SetupStatus = CAJAL_OK;
+  std::string SetupError;
+  /// Set once setup and init ran without error; only then is there
+  /// anything to finish.
+  bool Ready = false;
+  bool Finished = false;
+
+  /// The first recorder failure inside the step loop (disk full, ...);
+  /// cajal_sim_run stops and returns it.
+  int StepStatus = CAJAL_OK;
+  std::string StepError;
+
+  uint64_t StepsDone = 0;
+  /// Steps asked for by all runs so far (steps_done falls short of it after
+  /// an interrupt).
+  uint64_t StepsRequested = 0;
+  bool Interrupted = false;
+
+  double CreateStart = 0.0;
+  double SetupWall = 0.0;
+  double RunWall = 0.0;
+
+  ~cajal_sim() {
+    for (Connectivity &conn : Connectivities)
+      cajal_csr_free(&conn.Csr);
+    for (Ring &ring : Rings)
+      cajal_ring_free(&ring.Buffer);
+    for (SpikeRecorder &recorder : SpikeRecorders)
+      cajal_spike_recorder_close(recorder.File);
+    for (StateRecorder &recorder : StateRecorders)
+      cajal_state_recorder_close(recorder.File);
+  }
+
+  /// Keeps the current cajal_last_error() as the first set-up failure.
+  int32_t noteSetupFailure(int status) {
+    if (SetupStatus == CAJAL_OK) {
+      SetupStatus = status;
+      SetupError = cajal_last_error();
+    }
+    return -1;
+  }
+
+  /// Records a failure inside the step loop; the run stops after the step.
+  void stepFailed(int status) {
+    if (StepStatus == CAJAL_OK) {
+      StepStatus = status;
+      StepError = cajal_last_error();
+    }
+  }
+
+  bool hasOutput() const { return !OutputDir.empty(); }
+
+  std::string outputPath(const std::string &file) const {
+    std::string path = OutputDir;
+    if (path.back() != '/')
+      path += '/';
+    return path + file;
+  }
+
+  bool validPopulation(int32_t pop) const {
+    return pop >= 0 && size_t(pop) < Populations.size();
+  }
+  bool validConnectivity(int32_t conn) const {
+    return conn >= 0 && size_t(conn) < Connectivities.size();
+  }
+  bool validField(int32_t field) const {
+    return field >= 0 && size_t(field) < Fields.size();
+  }
+
+  /// The driver's part of step n before the model runs: due state samples,
+  /// ring delivery, cleared spike lists.
+  void beginStep(uint64_t step);
+  /// The driver's part after the model ran: spike totals, ring advance.
+  void endStep();
+  int flushRecorders();
+  int writeSummary();
+  int writeCsvFiles();
+};
+
+namespace {
+
+/// Records a set-up failure (the first one is kept for create) and returns
+/// -1, so set-up functions can `return setupFailed(...)`.
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int32_t
+setupFailed(cajal_sim *sim, int status, const char *format, ...) {
+  char buffer[512];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(buffer, sizeof(buffer), format, args);
+  va_end(args);
+  fail(status, "%s", buffer);
+  return sim->noteSetupFailure(status);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// The step loop
+//===----------------------------------------------------------------------===//
+
+void cajal_sim::beginStep(uint64_t step) {
+  const double t = double(step) * Dt;
+  for (StateRecorder &recorder : StateRecorders) {
+    if (step % recorder.Every != 0)
+      continue;
+    const double *data = Fields[size_t(recorder.Field)].Data.get();
+    try {
+      recorder.Times.push_back(t);
+      for (int32_t index : recorder.Indices)
+        recorder.Values.push_back(data[index]);
+    } catch (const std::bad_alloc &) {
+      stepFailed(fail(CAJAL_ERROR_OUT_OF_MEMORY,
+                      "state recorder %s: out of memory",
+                      recorder.Name.c_str()));
+    }
+    if (recorder.File)
+      if (int status = cajal_state_recorder_add_gather(recorder.File, t, data))
+        stepFailed(status);
+  }
+  for (Ring &ring : Rings) {
+    double *field = Fields[size_t(ring.Field)].Data.get();
+    const double *row = cajal_ring_current(&ring.Buffer);
+    const uint64_t count = ring.Buffer.num_neurons;
+    for (uint64_t i = 0; i < count; ++i)
+      field[i] += row[i];
+  }
+  for (Population &pop : Populations)
+    pop.SpikeCount = 0;
+}
+
+void cajal_sim::endStep() {
+  for (Population &pop : Populations)
+    pop.SpikeTotal += pop.SpikeCount;
+  for (Ring &ring : Rings)
+    cajal_ring_advance(&ring.Buffer);
+  ++StepsDone;
+}
+
+int cajal_sim::flushRecorders() {
+  int status = CAJAL_OK;
+  for (SpikeRecorder &recorder : SpikeRecorders)
+    if (recorder.File)
+      if (int next = cajal_spike_recorder_flush(recorder.File); !status)
+        status = next;
+  for (StateRecorder &recorder : StateRecorders)
+    if (recorder.File)
+      if (int next = cajal_state_recorder_flush(recorder.File); !status)
+        status = next;
+  return status;
+}
+
+int cajal_sim::writeSummary() {
+  std::vector<cajal_population_summary> pops;
+  std::vector<cajal_projection_summary> projections;
+  for (const Population &pop : Populations)
+    pops.push_back({pop.Name.c_str(), pop.Size, pop.SpikeTotal});
+  for (const Connectivity &conn : Connectivities)
+    projections.push_back({conn.Name.c_str(), conn.Csr.num_synapses});
+  cajal_run_summary summary = {};
+  summary.model = Model->name ? Model->name : "";
+  summary.target = Target.c_str();
+  summary.seed = Seed;
+  summary.dt = Dt;
+  summary.duration = double(StepsRequested) * Dt;
+  summary.steps_done = StepsDone;
+  summary.interrupted = Interrupted;
+  summary.setup_wall = SetupWall;
+  summary.simulate_wall = RunWall;
+  summary.total_wall = cajal_wall_time() - CreateStart;
+  summary.num_populations = pops.size();
+  summary.populations = pops.data();
+  summary.num_projections = projections.size();
+  summary.projections = projections.data();
+  return cajal_write_summary_json(OutputDir.c_str(), &summary);
+}
+
+int cajal_sim::writeCsvFiles() {
+  int status = CAJAL_OK;
+  for (const SpikeRecorder &recorder : SpikeRecorders) {
+    std::string text = "i,t\n";
+    for (size_t s = 0; s < recorder.Neurons.size(); ++s) {
+      text += std::to_string(recorder.Neurons[s]);
+      text += ',';
+      appendNumber(text, recorder.Times[s]);
+      text += '\n';
+    }
+    const std::string &name = Populations[size_t(recorder.Population)].Name;
+    if (int next = writeTextFile(outputPath(name + "_spikes.csv"), text);
+        !status)
+      status = next;
+  }
+  for (const StateRecorder &recorder : StateRecorders) {
+    std::string text = "t";
+    for (int32_t index : recorder.Indices)
+      text += "," + std::to_string(index);
+    text += '\n';
+    const size_t width = recorder.Indices.size();
+    for (size_t sample = 0; sample < recorder.Times.size(); ++sample) {
+      appendNumber(text, recorder.Times[sample]);
+      for (size_t k = 0; k < width; ++k) {
+        text += ',';
+        appendNumber(text, recorder.Values[sample * width + k]);
+      }
+      text += '\n';
+    }
+    if (int next = writeTextFile(outputPath(recorder.Name + ".csv"), text);
+        !status)
+      status = next;
+  }
+  return status;
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+extern "C" cajal_sim *cajal_sim_create(const cajal_model *model,
+                                       const cajal_run_options *options) {
+  if (!model || !model->setup) {
+    fail(CAJAL_ERROR_INVALID_ARGUMENT, "sim_create: no model or no setup");
+    return nullptr;
+  }
+  if (!(model->dt > 0.0) || !std::isfinite(model->dt)) {
+    fail(CAJAL_ERROR_INVALID_ARGUMENT,
+         "sim_create: time step %g is not "
+         "a positive number of seconds",
+         model->dt);
+    return nullptr;
+  }
+  const cajal_run_options defaults = {};
+  if (!options)
+    options = &defaults;
+  std::unique_ptr<cajal_sim> sim;
+  try {
+    sim = std::make_unique<cajal_sim>();
+    sim->CreateStart = cajal_wall_time();
+    sim->Model = model;
+    sim->Seed = options->has_seed ? options->seed : model->default_seed;
+    sim->Dt = model->dt;
+    sim->WriteCsv = options->write_csv != 0;
+    sim->Progress = options->progress;
+    if (options->target)
+      sim->Target = options->target;
+    if (options->output_dir && *options->output_dir) {
+      sim->OutputDir = options->output_dir;
+      std::error_code error;
+      std::filesystem::create_directories(sim->OutputDir, error);
+      if (error) {
+        fail(CAJAL_ERROR_IO, "%s: cannot create directory: %s",
+             sim->OutputDir.c_str(), error.message().c_str());
+        return nullptr;
+      }
+    }
+  } catch (const std::bad_alloc &) {
+    fail(CAJAL_ERROR_OUT_OF_MEMORY, "sim_create: out of memory");
+    return nullptr;
+  }
+
+  model->setup(sim.get());
+  if (sim->SetupStatus != CAJAL_OK) {
+    const int status = sim->SetupStatus;
+    const std::string message = std::move(sim->SetupError);
+    sim.reset(); // Not Ready: nothing is finished or written.
+    fail(status, "%s", message.c_str());
+    return nullptr;
+  }
+  if (model->init)
+    model->init(sim.get());
+  sim->Ready = true;
+  sim->SetupWall = cajal_wall_time() - sim->CreateStart;
+  return sim.release();
+}
+
+extern "C" int cajal_sim_run(cajal_sim *sim, uint64_t num_steps) {
+  if (!sim)
+    return fail(CAJAL_ERROR_INVALID_ARGUMENT, "sim_run: null simulation");
+  if (sim->Finished)
+    return fail(CAJAL_ERROR_INVALID_ARGUMENT,
+                "sim_run: the simulation is finished and cannot run again");
+  if (sim->StepStatus != CAJAL_OK)
+    return fail(sim->StepStatus, "%s", sim->StepError.c_str());
+  const double start = cajal_wall_time();
+  sim->StepsRequested += num_steps;
+  sim->Interrupted = false;
+  // Progress.h: 0 never draws, 1 draws on a terminal after a while, 2 always.
+  const int progress = sim->Progress == 0 ? 1 : sim->Progress == 2 ? 2 : 0;
+  cajal_progress_start(num_steps, progress);
+  const cajal_model *model = sim->Model;
+  int status = CAJAL_OK;
+  for (uint64_t done = 0; done < num_steps; ++done) {
+    const uint64_t step = sim->StepsDone;
+    sim->beginStep(step);
+    if (model->step)
+      model->step(sim, step);
+    sim->endStep();
+    if (sim->StepStatus != CAJAL_OK) {
+      status = fail(sim->StepStatus, "%s", sim->StepError.c_str());
+      break;
+    }
+    if (cajal_interrupted()) {
+      sim->Interrupted = true;
+      status = CAJAL_SIM_INTERRUPTED;
+      break;
+    }
+    cajal_progress_update(done + 1);
+  }
+  cajal_progress_finish();
+  sim->RunWall += cajal_wall_time() - start;
+  if (status == CAJAL_SIM_INTERRUPTED && sim->hasOutput()) {
+    // Leave complete files behind even if the host never calls finish; the
+    // recorders stay open, so the run may still be continued.
+    sim->flushRecorders();
+    sim->writeSummary();
+  }
+  return status;
+}
+
+extern "C" int cajal_sim_finish(cajal_sim *sim) {
+  if (!sim)
+    return fail(CAJAL_ERROR_INVALID_ARGUMENT, "sim_finish: null simulation");
+  if (!sim->Ready || sim->Finished)
+    return CAJAL_OK;
+  sim->Finished = true;
+  int status = CAJAL_OK;
+  auto keep = [&](int next) {
+    if (status == CAJAL_OK)
+      status = next;
+  };
+  for (SpikeRecorder &recorder : sim->SpikeRecorders) {
+    keep(cajal_spike_recorder_close(recorder.File));
+    recorder.File = nullptr;
+  }
+  for (StateRecorder &recorder : sim->StateRecorders) {
+    keep(cajal_state_recorder_close(recorder.File));
+    recorder.File = nullptr;
+  }
+  if (!sim->hasOutput())
+    return status;
+  try {
+    if (sim->WriteCsv)
+      keep(sim->writeCsvFiles());
+    keep(sim->writeSummary());
+  } catch (const std::bad_alloc &) {
+    keep(fail(CAJAL_ERROR_OUT_OF_MEMORY, "sim_finish: out of memory"));
+  }
+  return status;
+}
+
+extern "C" void cajal_sim_destroy(cajal_sim *sim) {
+  if (!sim)
+    return;
+  cajal_sim_finish(sim);
+  delete sim;
+}
+
+extern "C" void cajal_sim_print_summary(const cajal_sim *sim, void *stream) {
+  if (!sim)
+    return;
+  std::FILE *out = stream ? static_cast<std::FILE *>(stream) : stdout;
+  const double simulated = double(sim->StepsDone) * sim->Dt;
+  size_t width = std::strlen("connectivity");
+  for (const Population &pop : sim->Populations)
+    width = std::max(width, pop.Name.size() + 2);
+  for (const Connectivity &conn : sim->Connectivities)
+    width = std::max(width, conn.Name.size() + 2);
+  const int w = int(width);
+
+  std::fprintf(out, "%-*s  %s\n", w, "model",
+               sim->Model->name ? sim->Model->name : "");
+  std::fprintf(out, "%-*s  %llu\n", w, "seed", (unsigned long long)sim->Seed);
+  std::fprintf(out, "%-*s  %g s\n", w, "dt", sim->Dt);
+  std::fprintf(out, "%-*s  %llu%s\n", w, "steps",
+               (unsigned long long)sim->StepsDone,
+               sim->Interrupted ? " (interrupted)" : "");
+  std::fprintf(out, "%-*s  %g s\n", w, "simulated", simulated);
+  if (sim->hasOutput())
+    std::fprintf(out, "%-*s  %s\n", w, "output", sim->OutputDir.c_str());
+  if (!sim->Populations.empty()) {
+    std::fprintf(out, "%-*s  %12s %12s %12s\n", w, "population", "neurons",
+                 "spikes", "rate (Hz)");
+    for (const Population &pop : sim->Populations) {
+      const double rate =
+          pop.Size && simulated > 0.0
+              ? double(pop.SpikeTotal) / (double(pop.Size) * simulated)
+              : 0.0;
+      std::fprintf(out, "  %-*s  %12llu %12llu %12.3f\n", w - 2,
+                   pop.Name.c_str(), (unsigned long long)pop.Size,
+                   (unsigned long long)pop.SpikeTotal, rate);
+    }
+  }
+  if (!sim->Connectivities.empty()) {
+    std::fprintf(out, "%-*s  %12s %12s\n", w, "connectivity", "synapses",
+                 "bytes/syn");
+    for (const Connectivity &conn : sim->Connectivities) {
+      const uint64_t synapses = conn.Csr.num_synapses;
+      std::fprintf(out, "  %-*s  %12llu", w - 2, conn.Name.c_str(),
+                   (unsigned long long)synapses);
+      if (synapses)
+        std::fprintf(out, " %12.2f\n",
+                     double(cajal_csr_bytes(&conn.Csr)) / double(synapses));
+      else
+        std::fprintf(out, " %12s\n", "-");
+    }
+  }
+  std::fprintf(out, "%-*s  %.3f s\n", w, "set-up wall", sim->SetupWall);
+  std::fprintf(out, "%-*s  %.3f s\n", w, "run wall", sim->RunWall);
+}
+
+extern "C" double cajal_sim_setup_seconds(const cajal_sim *sim) {
+  return sim->SetupWall;
+}
+extern "C" double cajal_sim_run_seconds(const cajal_sim *sim) {
+  return sim->RunWall;
+}
+extern "C" uint64_t cajal_sim_steps_done(const cajal_sim *sim) {
+  return sim->StepsDone;
+}
+extern "C" uint64_t cajal_sim_seed(const cajal_sim *sim) { return sim->Seed; }
+extern "C" double cajal_sim_dt(const cajal_sim *sim) { return sim->Dt; }
+
+//===----------------------------------------------------------------------===//
+// Introspection
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Index of the element of `items` whose Name is `name`, or -1.
+template <typename T>
+int32_t findByName(const std::vector<T> &items, const char *name) {
+  if (!name)
+    return -1;
+  for (size_t k = 0; k < items.size(); ++k)
+    if (items[k].Name == name)
+      return int32_t(k);
+  return -1;
+}
+
+/// Copies up to `capacity` elements of `values` to `out`; returns the size.
+template <typename T>
+uint64_t copyOut(const std::vector<T> &values, T *out, uint64_t capacity) {
+  if (out)
+    std::copy_n(values.begin(), std::min<uint64_t>(capacity, values.size()),
+                out);
+  return values.size();
+}
+
+} // namespace
+
+extern "C" int32_t cajal_sim_num_populations(const cajal_sim *sim) {
+  return int32_t(sim->Populations.size());
+}
+extern "C" int32_t cajal_sim_num_connectivities(const cajal_sim *sim) {
+  return int32_t(sim->Connectivities.size());
+}
+extern "C" int32_t cajal_sim_num_fields(const cajal_sim *sim) {
+  return int32_t(sim->Fields.size());
+}
+extern "C" int32_t cajal_sim_find_population(const cajal_sim *sim,
+                                             const char *name) {
+  return findByName(sim->Populations, name);
+}
+extern "C" int32_t cajal_sim_find_connectivity(const cajal_sim *sim,
+                                               const char *name) {
+  return findByName(sim->Connectivities, name);
+}
+extern "C" int32_t cajal_sim_find_field(const cajal_sim *sim,
+                                        const char *name) {
+  return findByName(sim->Fields, name);
+}
+extern "C" const char *cajal_sim_population_name(const cajal_sim *sim,
+                                                 int32_t pop) {
+  return sim->validPopulation(pop) ? sim->Populations[size_t(pop)].Name.c_str()
+                                   : nullptr;
+}
+extern "C" uint64_t cajal_sim_population_size(const cajal_sim *sim,
+                                              int32_t pop) {
+  return sim->validPopulation(pop) ? sim->Populations[size_t(pop)].Size : 0;
+}
+extern "C" const char *cajal_sim_connectivity_name(const cajal_sim *sim,
+                                                   int32_t conn) {
+  return sim->validConnectivity(conn)
+             ? sim->Connectivities[size_t(conn)].Name.c_str()
+             : nullptr;
+}
+extern "C" uint64_t cajal_sim_num_synapses(const cajal_sim *sim, int32_t conn) {
+  return sim->validConnectivity(conn)
+             ? sim->Connectivities[size_t(conn)].Csr.num_synapses
+             : 0;
+}
+extern "C" uint64_t cajal_sim_connectivity_bytes(const cajal_sim *sim,
+                                                 int32_t conn) {
+  return sim->validConnectivity(conn)
+             ? cajal_csr_bytes(&sim->Connectivities[size_t(conn)].Csr)
+             : 0;
+}
+extern "C" uint64_t cajal_sim_field_size(const cajal_sim *sim, int32_t field) {
+  return sim->validField(field) ? sim->Fields[size_t(field)].Size : 0;
+}
+
+extern "C" uint64_t cajal_sim_recorded_spike_count(const cajal_sim *sim,
+                                                   int32_t pop) {
+  return cajal_sim_copy_recorded_spikes(sim, pop, nullptr, nullptr, 0);
+}
+
+extern "C" uint64_t cajal_sim_copy_recorded_spikes(const cajal_sim *sim,
+                                                   int32_t pop,
+                                                   int32_t *neurons,
+                                                   double *times,
+                                                   uint64_t capacity) {
+  if (!sim->validPopulation(pop) || sim->Populations[size_t(pop)].Recorder < 0)
+    return 0;
+  const SpikeRecorder &recorder =
+      sim->SpikeRecorders[size_t(sim->Populations[size_t(pop)].Recorder)];
+  copyOut(recorder.Neurons, neurons, capacity);
+  return copyOut(recorder.Times, times, capacity);
+}
+
+extern "C" uint64_t cajal_sim_spike_total(const cajal_sim *sim, int32_t pop) {
+  return sim->validPopulation(pop) ? sim->Populations[size_t(pop)].SpikeTotal
+                                   : 0;
+}
+
+extern "C" int32_t cajal_sim_find_state_recorder(const cajal_sim *sim,
+                                                 const char *name) {
+  return findByName(sim->StateRecorders, name);
+}
+
+extern "C" uint64_t cajal_sim_state_recorder_width(const cajal_sim *sim,
+                                                   int32_t recorder) {
+  if (recorder < 0 || size_t(recorder) >= sim->StateRecorders.size())
+    return 0;
+  return sim->StateRecorders[size_t(recorder)].Indices.size();
+}
+
+extern "C" uint64_t cajal_sim_copy_recorded_states(const cajal_sim *sim,
+                                                   int32_t recorder,
+                                                   double *values,
+                                                   uint64_t capacity) {
+  if (recorder < 0 || size_t(recorder) >= sim->StateRecorders.size())
+    return 0;
+  return copyOut(sim->StateRecorders[size_t(recorder)].Values, values,
+                 capacity);
+}
+
+extern "C" uint64_t cajal_sim_copy_recorded_state_times(const cajal_sim *sim,
+                                                        int32_t recorder,
+                                                        double *times,
+                                                        uint64_t capacity) {
+  if (recorder < 0 || size_t(recorder) >= sim->StateRecorders.size())
+    return 0;
+  return copyOut(sim->StateRecorders[size_t(recorder)].Times, times, capacity);
+}
+
+//===----------------------------------------------------------------------===//
+// Set-up
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Checks the name of a new object of a kind whose names must be unique.
+template <typename T>
+bool checkName(cajal_sim *sim, const std::vector<T> &items, const char *name,
+               const char *kind) {
+  if (!name || !*name) {
+    setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT, "%s without a name", kind);
+    return false;
+  }
+  if (findByName(items, name) >= 0) {
+    setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT, "%s %s is declared twice",
+                kind, name);
+    return false;
+  }
+  return true;
+}
+
+/// Runs a set-up body, turning allocation failures into a set-up error
+/// (exceptions must not cross the C ABI).
+template <typename Body>
+int32_t guardedSetup(cajal_sim *sim, const char *what, Body body) {
+  try {
+    return body();
+  } catch (const std::bad_alloc &) {
+    return setupFailed(sim, CAJAL_ERROR_OUT_OF_MEMORY, "%s: out of memory",
+                       what);
+  }
+}
+
+} // namespace
+
+extern "C" int32_t cajal_sim_add_population(cajal_sim *sim, const char *name,
+                                            uint64_t size) {
+  if (!checkName(sim, sim->Populations, name, "population"))
+    return -1;
+  if (size > MaxPopulationSize)
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "population %s: %llu neurons exceed the 2^32 "
+                       "that spike lists can index",
+                       name, (unsigned long long)size);
+  return guardedSetup(sim, name, [&] {
+    Population pop;
+    pop.Name = name;
+    pop.Size = size;
+    pop.Spikes.resize(size_t(size));
+    sim->Populations.push_back(std::move(pop));
+    return int32_t(sim->Populations.size() - 1);
+  });
+}
+
+extern "C" int32_t
+cajal_sim_add_connectivity(cajal_sim *sim, const char *name, int32_t pre,
+                           uint64_t pre_begin, uint64_t pre_end, int32_t post,
+                           uint64_t post_begin, uint64_t post_end, int32_t rule,
+                           double arg, int32_t autapses, int32_t multapses,
+                           uint32_t stream) {
+  if (!checkName(sim, sim->Connectivities, name, "connectivity"))
+    return -1;
+  for (auto [pop, begin, end, side] :
+       {std::make_tuple(pre, pre_begin, pre_end, "source"),
+        std::make_tuple(post, post_begin, post_end, "target")}) {
+    if (!sim->validPopulation(pop))
+      return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                         "connectivity %s: no %s population with id %d", name,
+                         side, int(pop));
+    const Population &population = sim->Populations[size_t(pop)];
+    if (begin > end || end > population.Size)
+      return setupFailed(
+          sim, CAJAL_ERROR_INVALID_ARGUMENT,
+          "connectivity %s: %s range [%llu, %llu) is not within population "
+          "%s of %llu neurons",
+          name, side, (unsigned long long)begin, (unsigned long long)end,
+          population.Name.c_str(), (unsigned long long)population.Size);
+  }
+  // k and n are counts: non-negative integers that fit in 64 bits.
+  const bool isCount = rule == CAJAL_RULE_FIXED_INDEGREE ||
+                       rule == CAJAL_RULE_FIXED_OUTDEGREE ||
+                       rule == CAJAL_RULE_FIXED_TOTAL;
+  if (isCount &&
+      !(arg >= 0.0 && arg < 18446744073709551616.0 && arg == std::floor(arg)))
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "connectivity %s: %g is not a number of synapses "
+                       "(a non-negative integer)",
+                       name, arg);
+  const uint64_t count = isCount ? uint64_t(arg) : 0;
+  const uint64_t numPre = pre_end - pre_begin, numPost = post_end - post_begin;
+  const int same = pre == post;
+  const uint64_t seed = sim->Seed;
+  cajal_csr csr = {};
+  int status;
+  switch (rule) {
+  case CAJAL_RULE_ALL_TO_ALL:
+    status = cajal_connect_all_to_all(&csr, numPre, numPost, same, pre_begin,
+                                      post_begin, autapses);
+    break;
+  case CAJAL_RULE_ONE_TO_ONE:
+    status = cajal_connect_one_to_one(&csr, numPre, numPost, same, pre_begin,
+                                      post_begin, autapses);
+    break;
+  case CAJAL_RULE_FIXED_PROBABILITY:
+    status = cajal_connect_fixed_probability(&csr, numPre, numPost, same,
+                                             pre_begin, post_begin, autapses,
+                                             arg, seed, stream);
+    break;
+  case CAJAL_RULE_FIXED_INDEGREE:
+    status = cajal_connect_fixed_indegree(&csr, numPre, numPost, same,
+                                          pre_begin, post_begin, autapses,
+                                          multapses, count, seed, stream);
+    break;
+  case CAJAL_RULE_FIXED_OUTDEGREE:
+    status = cajal_connect_fixed_outdegree(&csr, numPre, numPost, same,
+                                           pre_begin, post_begin, autapses,
+                                           multapses, count, seed, stream);
+    break;
+  case CAJAL_RULE_FIXED_TOTAL:
+    status = cajal_connect_fixed_total(&csr, numPre, numPost, same, pre_begin,
+                                       post_begin, autapses, multapses, count,
+                                       seed, stream);
+    break;
+  default:
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "connectivity %s: unknown rule %d", name, int(rule));
+  }
+  if (status != CAJAL_OK) {
+    const std::string message = cajal_last_error();
+    cajal_csr_free(&csr);
+    return setupFailed(sim, status, "connectivity %s: %s", name,
+                       message.c_str());
+  }
+  return guardedSetup(sim, name, [&] {
+    Connectivity conn;
+    conn.Name = name;
+    conn.Pre = pre;
+    conn.Post = post;
+    try {
+      sim->Connectivities.push_back(std::move(conn));
+    } catch (...) {
+      cajal_csr_free(&csr);
+      throw;
+    }
+    sim->Connectivities.back().Csr = csr;
+    return int32_t(sim->Connectivities.size() - 1);
+  });
+}
+
+extern "C" int32_t cajal_sim_add_field(cajal_sim *sim, const char *name,
+                                       int32_t is_synaptic, int32_t group) {
+  if (!checkName(sim, sim->Fields, name, "field"))
+    return -1;
+  uint64_t size;
+  if (is_synaptic) {
+    if (!sim->validConnectivity(group))
+      return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                         "field %s: no connectivity with id %d", name,
+                         int(group));
+    size = sim->Connectivities[size_t(group)].Csr.num_synapses;
+  } else {
+    if (!sim->validPopulation(group))
+      return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                         "field %s: no population with id %d", name,
+                         int(group));
+    size = sim->Populations[size_t(group)].Size;
+  }
+  return guardedSetup(sim, name, [&] {
+    Field field;
+    field.Name = name;
+    field.Synaptic = is_synaptic != 0;
+    field.Group = group;
+    field.Size = size;
+    field.Data = allocateZeroed(size);
+    if (!field.Data)
+      throw std::bad_alloc();
+    sim->Fields.push_back(std::move(field));
+    return int32_t(sim->Fields.size() - 1);
+  });
+}
+
+extern "C" int32_t cajal_sim_add_ring(cajal_sim *sim, int32_t field,
+                                      uint64_t num_slots) {
+  if (!sim->validField(field) || sim->Fields[size_t(field)].Synaptic)
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "delay ring: no population field with id %d",
+                       int(field));
+  const Field &target = sim->Fields[size_t(field)];
+  if (num_slots == 0)
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "delay ring of %s: needs at least one slot",
+                       target.Name.c_str());
+  return guardedSetup(sim, "delay ring", [&] {
+    sim->Rings.emplace_back();
+    Ring &ring = sim->Rings.back();
+    ring.Field = field;
+    if (int status = cajal_ring_init(&ring.Buffer, num_slots, target.Size)) {
+      const std::string message = cajal_last_error();
+      sim->Rings.pop_back();
+      return setupFailed(sim, status, "delay ring of %s: %s",
+                         target.Name.c_str(), message.c_str());
+    }
+    return int32_t(sim->Rings.size() - 1);
+  });
+}
+
+extern "C" int32_t cajal_sim_add_spike_recorder(cajal_sim *sim, int32_t pop) {
+  if (!sim->validPopulation(pop))
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "spike recorder: no population with id %d", int(pop));
+  Population &population = sim->Populations[size_t(pop)];
+  if (population.Recorder >= 0)
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "population %s has two spike recorders",
+                       population.Name.c_str());
+  if (population.Size > MaxRecordedIndex + 1)
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "spike recorder of %s: %llu neurons exceed the "
+                       "int32 indices of the spike files",
+                       population.Name.c_str(),
+                       (unsigned long long)population.Size);
+  return guardedSetup(sim, population.Name.c_str(), [&] {
+    sim->SpikeRecorders.emplace_back();
+    SpikeRecorder &recorder = sim->SpikeRecorders.back();
+    recorder.Population = pop;
+    if (sim->hasOutput()) {
+      recorder.File = cajal_spike_recorder_open(sim->OutputDir.c_str(),
+                                                population.Name.c_str(), 0);
+      if (!recorder.File) {
+        sim->SpikeRecorders.pop_back();
+        return sim->noteSetupFailure(CAJAL_ERROR_IO);
+      }
+    }
+    population.Recorder = int32_t(sim->SpikeRecorders.size() - 1);
+    return population.Recorder;
+  });
+}
+
+extern "C" int32_t cajal_sim_add_state_recorder(cajal_sim *sim,
+                                                const char *name, int32_t field,
+                                                uint64_t num_indices,
+                                                const int64_t *indices,
+                                                uint64_t every_steps) {
+  if (!checkName(sim, sim->StateRecorders, name, "state recorder"))
+    return -1;
+  if (!sim->validField(field))
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "state recorder %s: no field with id %d", name,
+                       int(field));
+  const Field &source = sim->Fields[size_t(field)];
+  if (every_steps == 0)
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "state recorder %s: must sample every 1 or more "
+                       "steps",
+                       name);
+  if (!indices)
+    num_indices = source.Size;
+  for (uint64_t k = 0; k < num_indices; ++k) {
+    const int64_t index = indices ? indices[k] : int64_t(k);
+    if (index < 0 || uint64_t(index) >= source.Size ||
+        uint64_t(index) > MaxRecordedIndex)
+      return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                         "state recorder %s: index %lld is outside "
+                         "field %s of %llu elements",
+                         name, (long long)index, source.Name.c_str(),
+                         (unsigned long long)source.Size);
+  }
+  return guardedSetup(sim, name, [&] {
+    StateRecorder recorder;
+    recorder.Name = name;
+    recorder.Field = field;
+    recorder.Every = every_steps;
+    recorder.Indices.resize(size_t(num_indices));
+    for (uint64_t k = 0; k < num_indices; ++k)
+      recorder.Indices[k] = int32_t(indices ? indices[k] : int64_t(k));
+    if (sim->hasOutput()) {
+      recorder.File =
+          cajal_state_recorder_open(sim->OutputDir.c_str(), name, num_indices,
+                                    recorder.Indices.data(), 0);
+      if (!recorder.File)
+        return sim->noteSetupFailure(CAJAL_ERROR_IO);
+    }
+    try {
+      sim->StateRecorders.push_back(std::move(recorder));
+    } catch (...) {
+      cajal_state_recorder_close(recorder.File);
+      throw;
+    }
+    return int32_t(sim->StateRecorders.size() - 1);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Access
+//===----------------------------------------------------------------------===//
+
+extern "C" double *cajal_sim_field_data(cajal_sim *sim, int32_t field) {
+  return sim->Fields[size_t(field)].Data.get();
+}
+
+extern "C" double *cajal_sim_ring_row(cajal_sim *sim, int32_t ring,
+                                      uint64_t delay_steps) {
+  cajal_ring &buffer = sim->Rings[size_t(ring)].Buffer;
+  uint64_t row = buffer.head + delay_steps;
+  if (row >= buffer.num_slots)
+    row -= buffer.num_slots;
+  return buffer.data + row * buffer.num_neurons;
+}
+
+extern "C" const uint64_t *cajal_sim_row_offsets(cajal_sim *sim, int32_t conn) {
+  return sim->Connectivities[size_t(conn)].Csr.row_offsets;
+}
+
+extern "C" const uint32_t *cajal_sim_targets(cajal_sim *sim, int32_t conn) {
+  return sim->Connectivities[size_t(conn)].Csr.targets;
+}
+
+extern "C" void cajal_sim_emit_spike(cajal_sim *sim, int32_t pop,
+                                     uint64_t index) {
+  Population &population = sim->Populations[size_t(pop)];
+  // A neuron spikes at most once per step, so the list cannot overflow
+  // unless generated code is wrong; the guard keeps that from corrupting
+  // memory.
+  if (population.SpikeCount < population.Size)
+    population.Spikes[size_t(population.SpikeCount++)] = uint32_t(index);
+}
+
+extern "C" const uint32_t *cajal_sim_spikes(cajal_sim *sim, int32_t pop) {
+  return sim->Populations[size_t(pop)].Spikes.data();
+}
+
+extern "C" uint64_t cajal_sim_spike_count(cajal_sim *sim, int32_t pop) {
+  return sim->Populations[size_t(pop)].SpikeCount;
+}
+
+extern "C" void cajal_sim_record_spikes(cajal_sim *sim, int32_t recorder,
+                                        uint64_t step) {
+  SpikeRecorder &rec = sim->SpikeRecorders[size_t(recorder)];
+  const Population &pop = sim->Populations[size_t(rec.Population)];
+  const double t = double(step) * sim->Dt;
+  const uint64_t count = pop.SpikeCount;
+  // Indices fit in int32: add_spike_recorder checked the population size.
+  const int32_t *neurons = reinterpret_cast<const int32_t *>(pop.Spikes.data());
+  try {
+    rec.Neurons.insert(rec.Neurons.end(), neurons, neurons + count);
+    rec.Times.insert(rec.Times.end(), size_t(count), t);
+  } catch (const std::bad_alloc &) {
+    sim->stepFailed(fail(CAJAL_ERROR_OUT_OF_MEMORY,
+                         "spike recorder of %s: out of memory",
+                         pop.Name.c_str()));
+    return;
+  }
+  if (rec.File)
+    if (int status = cajal_spike_recorder_add_many(rec.File, neurons, count, t))
+      sim->stepFailed(status);
+}
+
+extern "C" double cajal_sim_random(cajal_sim *sim, int32_t distribution,
+                                   uint32_t stream, uint64_t entity,
+                                   uint64_t counter, double a, double b,
+                                   double c, double d) {
+  const uint64_t seed = sim->Seed;
+  switch (distribution) {
+  case CAJAL_DIST_UNIFORM01:
+    return cajal_uniform(seed, stream, entity, counter);
+  case CAJAL_DIST_NORMAL01:
+    return cajal_normal(seed, stream, entity, counter);
+  case CAJAL_DIST_UNIFORM:
+    return a + (b - a) * cajal_uniform(seed, stream, entity, counter);
+  case CAJAL_DIST_NORMAL:
+    return a + b * cajal_normal(seed, stream, entity, counter);
+  case CAJAL_DIST_CLIPPED_NORMAL: {
+    constexpr uint64_t RedrawStride = uint64_t(1) << 48;
+    constexpr int MaxTries = 1000;
+    double x = a;
+    for (int k = 0; k < MaxTries; ++k) {
+      x = a + b * cajal_normal(seed, stream, entity,
+                               counter + uint64_t(k) * RedrawStride);
+      if (x >= c && x <= d)
+        return x;
+    }
+    // Practically only when [c, d] lies far in a tail: clamp the last draw.
+    return std::min(std::max(x, c), d);
+  }
+  case CAJAL_DIST_EXPONENTIAL:
+    return -a * std::log1p(-cajal_uniform(seed, stream, entity, counter));
+  case CAJAL_DIST_POISSON:
+    return double(cajal_poisson(seed, stream, entity, counter, a));
+  case CAJAL_DIST_BINOMIAL: {
+    // Trials as a count; negative and NaN give 0, huge values saturate.
+    const uint64_t n = !(a > 0.0)                    ? 0
+                       : a >= 18446744073709551616.0 ? UINT64_MAX
+                                                     : uint64_t(a);
+    return double(cajal_binomial(seed, stream, entity, counter, n, b));
+  }
+  default:
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}

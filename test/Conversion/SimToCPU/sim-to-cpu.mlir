@@ -1,0 +1,138 @@
+// RUN: cajal-opt %s -split-input-file --convert-sim-to-cpu | FileCheck %s
+// RUN: cajal-opt %s -split-input-file --cajal-sim-to-llvm | FileCheck %s --check-prefix=LLVM
+
+// CHECK: module attributes {cajal.model = {dt = 1.000000e-04 : f64, name = "Net", seed = 7 : i64, steps = 100 : i64}}
+// CHECK-DAG: llvm.mlir.global internal constant @{{.*}}("P\00")
+// CHECK-DAG: llvm.mlir.global internal constant @{{.*}}("P.v\00")
+// CHECK-DAG: llvm.mlir.global internal constant @{{.*}}("syn.w\00")
+// CHECK-DAG: llvm.func @cajal_sim_add_population(!llvm.ptr, !llvm.ptr, i64) -> i32
+
+// Set-up declares storage in order: population 0, its fields 0 and 1, the
+// table 0 (fixed_probability = rule 2, p = 0.1, stream 3), the synapse field
+// 2, a ring for P.v with 2 + 2 slots, the spike recorder.
+// CHECK-LABEL: func.func @cajal_model_setup(%{{.*}}: !llvm.ptr)
+// CHECK: llvm.call @cajal_sim_add_population(%{{.*}}, %{{.*}}, %c10_i64)
+// CHECK: llvm.call @cajal_sim_add_field
+// CHECK: llvm.call @cajal_sim_add_field
+// CHECK: %[[P:.*]] = arith.constant 1.000000e-01 : f64
+// CHECK: llvm.call @cajal_sim_add_connectivity(%{{.*}}, %{{.*}}, %c0_i32{{.*}}, %c0_i64{{.*}}, %c5_i64{{.*}}, %c0_i32{{.*}}, %c0_i64{{.*}}, %c10_i64{{.*}}, %c2_i32{{.*}}, %[[P]], %c1_i32{{.*}}, %c0_i32{{.*}}, %c3_i32{{.*}})
+// CHECK: llvm.call @cajal_sim_add_field(%{{.*}}, %{{.*}}, %c1_i32{{.*}}, %c0_i32{{.*}})
+// CHECK: llvm.call @cajal_sim_add_ring(%{{.*}}, %c0_i32{{.*}}, %c4_i64{{.*}})
+// CHECK: llvm.call @cajal_sim_add_spike_recorder
+// CHECK: return
+
+// Init: a loop over the population, random draws with counter 0, and a loop
+// over the synapses, whose number is known at run time.
+// CHECK-LABEL: func.func @cajal_model_init(%{{.*}}: !llvm.ptr)
+// CHECK: scf.for
+// CHECK: llvm.call @cajal_sim_random(%{{.*}}, %c2_i32{{.*}}, %c0_i32{{.*}}, %{{.*}}, %c0_i64
+// CHECK: llvm.getelementptr
+// CHECK: llvm.store
+// CHECK: %[[N:.*]] = llvm.call @cajal_sim_num_synapses
+// CHECK: %[[UB:.*]] = arith.index_cast %[[N]] : i64 to index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[UB]]
+
+// Step: t = n dt; threshold; spikes; then the spikes of P[0:5] through the
+// table, adding into the ring row 2 + 1 steps ahead; then recording.
+// CHECK-LABEL: func.func @cajal_model_step(
+// CHECK-SAME: %[[SIM:[^:]*]]: !llvm.ptr, %[[STEP:[^:]*]]: i64)
+// CHECK: %[[ROW:.*]] = llvm.call @cajal_sim_ring_row(%[[SIM]], %c0_i32{{.*}}, %c3_i64
+// CHECK: scf.for
+// CHECK: arith.uitofp %[[STEP]] : i64 to f64
+// CHECK: scf.if
+// CHECK: llvm.call @cajal_sim_emit_spike
+// CHECK: llvm.call @cajal_sim_spikes
+// CHECK: llvm.call @cajal_sim_spike_count
+// CHECK: llvm.call @cajal_sim_row_offsets
+// CHECK: llvm.call @cajal_sim_targets
+// CHECK: scf.for
+// CHECK: arith.cmpi uge
+// CHECK: arith.cmpi ult
+// CHECK: scf.if
+// CHECK: scf.for
+// CHECK: llvm.getelementptr %[[ROW]]
+// CHECK: arith.addf
+// CHECK: llvm.call @cajal_sim_record_spikes(%[[SIM]], %c0_i32{{.*}}, %[[STEP]])
+
+// LLVM: llvm.func @cajal_model_setup(%{{.*}}: !llvm.ptr)
+// LLVM: llvm.func @cajal_model_init(%{{.*}}: !llvm.ptr)
+// LLVM: llvm.func @cajal_model_step(%{{.*}}: !llvm.ptr, %{{.*}}: i64)
+// LLVM-NOT: scf.
+// LLVM-NOT: sim.
+sim.program @Net attributes {dt = 1.0e-4 : f64, steps = 100 : i64, seed = 7 : i64} {
+  %zero = arith.constant 0.0 : f64
+  %one = arith.constant 1.0 : f64
+  %w = arith.constant 0.5 : f64
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+    sim.field @refractory_until internal unit "s"
+  }
+  sim.connectivity @syn @P [0, 5] -> @P [0, 10] rule "fixed_probability" {p = 0.1 : f64} {autapses = true, multapses = false, stream = 3 : i64}
+  sim.synapses @syn_synapses of @syn {
+    sim.field @w parameter unit "V"
+  }
+  sim.init {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %r = sim.random "uniform" stream 0 entity %i(%zero, %one) : f64
+      sim.store %r, @P::@v[%i] : f64
+      sim.yield
+    }
+    sim.for_each @syn_synapses {
+    ^bb0(%k: index):
+      sim.store %w, @syn_synapses::@w[%k] : f64
+      sim.yield
+    }
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %t = sim.time : f64
+      %v = sim.load @P::@v[%i] : f64
+      %up = arith.addf %v, %t : f64
+      sim.store %up, @P::@v[%i] : f64
+      %fire = arith.cmpf ogt, %up, %one : f64
+      scf.if %fire {
+        sim.emit_spike @P[%i]
+        sim.store %zero, @P::@v[%i] : f64
+      }
+      sim.yield
+    }
+    sim.for_each_spike @syn {
+    ^bb0(%pre: index, %post: index, %k: index):
+      %wk = sim.load @syn_synapses::@w[%k] : f64
+      sim.accumulate %wk, @P::@v[%post] {delay_steps = 2 : i64} : f64
+      sim.yield
+    }
+    sim.record_spikes @P
+  }
+}
+
+// -----
+
+// Parameters that vary per neuron: the propagator is computed at run time.
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK: llvm.alloca
+// CHECK: llvm.call @cajal_exact_propagator_pq
+// CHECK: llvm.call @expm1
+sim.program @Varying attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[2] {
+    sim.field @v state unit "V"
+    sim.field @a parameter unit "1/s"
+  }
+  sim.init {
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %a = sim.load @P::@a[%i] : f64
+      %dt = sim.timestep : f64
+      %p:2 = neuro.propagator size 1(%a) dt %dt : f64, f64
+      %v = sim.load @P::@v[%i] : f64
+      %x = arith.mulf %p#0, %v : f64
+      %e = neuro.exprel %x : f64
+      sim.store %e, @P::@v[%i] : f64
+      sim.yield
+    }
+  }
+}

@@ -1,0 +1,22 @@
+// RUN: cajal-opt %s --canonicalize | FileCheck %s
+// A propagator of constants folds at compile time: P = exp(-dt/tau) and
+// Q = tau (1 - exp(-dt/tau)) for x' = -x/tau (tau = 10 ms, dt = 0.1 ms).
+
+// CHECK-LABEL: func.func @decay
+// CHECK-NOT: neuro.propagator
+// CHECK-DAG: arith.constant 0.9900498337491{{[0-9]+}} : f64
+// CHECK-DAG: arith.constant 9.9501662508319{{[0-9]*}}E-5 : f64
+func.func @decay() -> (f64, f64) {
+  %a = arith.constant -100.0 : f64
+  %dt = arith.constant 1.0e-4 : f64
+  %p:2 = neuro.propagator size 1(%a) dt %dt : f64, f64
+  return %p#0, %p#1 : f64, f64
+}
+
+// CHECK-LABEL: func.func @not_constant
+// CHECK: neuro.propagator
+func.func @not_constant(%a: f64) -> (f64, f64) {
+  %dt = arith.constant 1.0e-4 : f64
+  %p:2 = neuro.propagator size 1(%a) dt %dt : f64, f64
+  return %p#0, %p#1 : f64, f64
+}
