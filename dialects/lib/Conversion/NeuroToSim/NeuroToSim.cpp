@@ -85,6 +85,8 @@ private:
   LogicalResult convertPopulation(nr::PopulationOp pop, Block &fields,
                                   Block &init);
   LogicalResult neuronPhase(nr::PopulationOp pop, Block &step);
+  LogicalResult convertStimulus(nr::StimulusOp stimulus, double dt,
+                                Block &step);
   LogicalResult convertProjection(nr::ProjectionOp proj, int64_t stream,
                                   double dt, Block &init, Block &step);
 
@@ -542,6 +544,109 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
   return success();
 }
 
+LogicalResult Converter::convertStimulus(nr::StimulusOp stimulus, double dt,
+                                         Block &step) {
+  Location loc = stimulus.getLoc();
+  auto pop = SymbolTable::lookupNearestSymbolFrom<nr::PopulationOp>(
+      stimulus, stimulus.getPopulationAttr());
+  if (!pop)
+    return stimulus.emitError() << "drives " << stimulus.getPopulationAttr()
+                                << ", which is not a population";
+  auto model = lookup<nr::NeuronOp>(pop.getModelAttr());
+  Phase phase;
+  phase.group = pop.getSymName();
+  for (Operation &op : model.getBody().front())
+    if (isa<nr::ParameterOp, nr::StateOp, nr::InputOp>(op))
+      phase.fields.insert(SymbolTable::getSymbolName(&op).getValue());
+  StringRef variable = stimulus.getVariable();
+  if (!phase.fields.contains(variable))
+    return stimulus.emitError() << "drives '" << variable
+                                << "', which has no storage in population '"
+                                << pop.getSymName() << "'";
+  llvm::StringMap<Region *> args;
+  for (auto arg : stimulus.getBody().front().getOps<nr::ArgumentOp>())
+    args[arg.getName()] = &arg.getValue();
+  StringRef kind = stimulus.getKind();
+  if (kind == "poisson_drive" && !stimulus.getAdditive())
+    return stimulus.emitError() << "Poisson drive adds to a variable: use "
+                                   "'+='";
+  if (kind != "poisson_drive" && kind != "expression" && kind != "step")
+    return stimulus.emitError() << "'" << kind
+                                << "' stimuli are not converted to sim yet";
+
+  ArrayRef<int64_t> range = stimulus.getRange();
+  DenseI64ArrayAttr rangeAttr;
+  if (range.size() == 2 && (range[0] != 0 || range[1] != pop.getSize()))
+    rangeAttr = builder.getDenseI64ArrayAttr(range);
+  builder.setInsertionPointToEnd(&step);
+  auto forEach =
+      builder.create<sm::ForEachOp>(loc, pop.getSymNameAttr(), rangeAttr);
+  Block &body = forEach.getBody().emplaceBlock();
+  phase.element = body.addArgument(builder.getIndexType(), loc);
+  builder.setInsertionPointToEnd(&body);
+  IRMapping mapping;
+  auto argument = [&](StringRef name) -> FailureOr<Value> {
+    Region *region = args.lookup(name);
+    if (!region)
+      return stimulus.emitError() << "needs the argument '" << name << "'";
+    FailureOr<SmallVector<Value>> values =
+        inlineRegion(*region, phase, mapping);
+    if (failed(values))
+      return failure();
+    return values->front();
+  };
+
+  Value value;
+  if (kind == "poisson_drive") {
+    // Brian2's PoissonInput: Binomial(count, rate dt) spikes per step, each
+    // adding `weight`.
+    FailureOr<Value> count = argument("count"), rate = argument("rate"),
+                     weight = argument("weight");
+    if (failed(count) || failed(rate) || failed(weight))
+      return failure();
+    Value p = builder.create<arith::MulFOp>(loc, *rate, f64(dt, loc));
+    Value n = builder.create<sm::RandomOp>(loc, builder.getF64Type(),
+                                           "binomial", nextStream++,
+                                           phase.element,
+                                           ValueRange{*count, p});
+    value = builder.create<arith::MulFOp>(loc, n, *weight);
+  } else if (kind == "expression") {
+    FailureOr<Value> expr = argument("value");
+    if (failed(expr))
+      return failure();
+    value = *expr;
+  } else {
+    // Piecewise constant: values[k] from times[k] on, 0 before the first.
+    auto times = stimulus->getAttrOfType<DenseF64ArrayAttr>("times");
+    auto values = stimulus->getAttrOfType<DenseF64ArrayAttr>("values");
+    if (!times || !values || times.size() != values.size())
+      return stimulus.emitError() << "a step stimulus needs as many times "
+                                     "as values";
+    Value now = builder.create<sm::TimeOp>(loc, builder.getF64Type());
+    value = f64(0, loc);
+    for (auto [time, level] : llvm::zip(times.asArrayRef(),
+                                        values.asArrayRef())) {
+      // Compare step indices, not times, so that a switch lands exactly on
+      // the step its time names.
+      Value due = builder.create<arith::CmpFOp>(
+          loc, arith::CmpFPredicate::OGE,
+          builder.create<arith::AddFOp>(loc, now, f64(0.5 * dt, loc)),
+          f64(time, loc));
+      value = builder.create<arith::SelectOp>(loc, due, f64(level, loc),
+                                              value);
+    }
+  }
+  SymbolRefAttr field = fieldRef(phase.group, variable);
+  if (stimulus.getAdditive()) {
+    Value old = builder.create<sm::LoadOp>(loc, builder.getF64Type(), field,
+                                           phase.element);
+    value = builder.create<arith::AddFOp>(loc, old, value);
+  }
+  builder.create<sm::StoreOp>(loc, field, phase.element, value);
+  builder.create<sm::YieldOp>(loc);
+  return success();
+}
+
 LogicalResult Converter::run() {
   SmallVector<nr::SimulateOp> runs(module.getOps<nr::SimulateOp>());
   if (runs.size() != 1)
@@ -571,7 +676,7 @@ LogicalResult Converter::run() {
     if (auto pop = dyn_cast<nr::PopulationOp>(op)) {
       if (failed(convertPopulation(pop, programBody, initBody)))
         return failure();
-    } else if (!isa<nr::ProjectionOp, nr::RecordOp>(op)) {
+    } else if (!isa<nr::ProjectionOp, nr::RecordOp, nr::StimulusOp>(op)) {
       return op.emitError() << "'" << op.getName()
                             << "' is not converted to sim yet";
     }
@@ -579,8 +684,21 @@ LogicalResult Converter::run() {
   // Populations were appended after init/step: keep storage first.
   for (auto pop : llvm::make_early_inc_range(programBody.getOps<sm::PopulationOp>()))
     pop->moveBefore(init);
+  // Currents and other driven values are set before the neurons integrate
+  // (inputs are zeroed after each integration); Poisson drive adds its
+  // spikes after the neuron phases, as Brian2's PoissonInput does after
+  // thresholding.
+  auto stimuli = network.getBody().front().getOps<nr::StimulusOp>();
+  for (auto stimulus : stimuli)
+    if (stimulus.getKind() != "poisson_drive" &&
+        failed(convertStimulus(stimulus, dt, stepBody)))
+      return failure();
   for (auto pop : network.getBody().front().getOps<nr::PopulationOp>())
     if (failed(neuronPhase(pop, stepBody)))
+      return failure();
+  for (auto stimulus : stimuli)
+    if (stimulus.getKind() == "poisson_drive" &&
+        failed(convertStimulus(stimulus, dt, stepBody)))
       return failure();
   for (auto proj : network.getBody().front().getOps<nr::ProjectionOp>())
     if (failed(convertProjection(proj, nextStream++, dt, initBody,
