@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cajal/Runtime/Simulation.h"
+#include "cajal/Runtime/Npy.h"
 
 #include "cajal/Runtime/Connectivity.h"
 #include "cajal/Runtime/Delay.h"
@@ -87,6 +88,10 @@ struct Connectivity {
   std::string Name;
   int32_t Pre = -1, Post = -1;
   cajal_csr Csr = {};
+  /// The transposed index, built on request (cajal_sim_add_columns): per
+  /// postsynaptic neuron, its synapse ids and their presynaptic neurons.
+  std::vector<uint64_t> ColumnOffsets, ColumnSynapses;
+  std::vector<uint32_t> ColumnSources;
 };
 
 struct Field {
@@ -503,6 +508,18 @@ extern "C" int cajal_sim_finish(cajal_sim *sim) {
   if (!sim->hasOutput())
     return status;
   try {
+    // The recorded elements at the end of the run (samples are taken at
+    // the start of steps, so the last sample is one interval earlier).
+    for (const StateRecorder &recorder : sim->StateRecorders) {
+      const Field &field = sim->Fields[size_t(recorder.Field)];
+      std::vector<double> values(recorder.Indices.size());
+      for (size_t k = 0; k < values.size(); ++k)
+        values[k] = field.Data[size_t(recorder.Indices[k])];
+      uint64_t shape[1] = {uint64_t(values.size())};
+      std::string path = sim->OutputDir + "/" + recorder.Name + "_final.npy";
+      keep(cajal_npy_write(path.c_str(), CAJAL_NPY_FLOAT64, 1, shape,
+                           values.data()));
+    }
     if (sim->WriteCsv)
       keep(sim->writeCsvFiles());
     keep(sim->writeSummary());
@@ -1033,6 +1050,52 @@ extern "C" const uint64_t *cajal_sim_row_offsets(cajal_sim *sim, int32_t conn) {
 
 extern "C" const uint32_t *cajal_sim_targets(cajal_sim *sim, int32_t conn) {
   return sim->Connectivities[size_t(conn)].Csr.targets;
+}
+
+extern "C" int32_t cajal_sim_add_columns(cajal_sim *sim, int32_t conn) {
+  if (!sim->validConnectivity(conn))
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "columns: no connectivity table with id %d", int(conn));
+  Connectivity &table = sim->Connectivities[size_t(conn)];
+  if (!table.ColumnOffsets.empty())
+    return conn;
+  return guardedSetup(sim, table.Name.c_str(), [&] {
+    // A counting sort by target keeps each column in row order, so the
+    // traversal order is the same on every run and target.
+    const cajal_csr &csr = table.Csr;
+    table.ColumnOffsets.assign(size_t(csr.num_post) + 1, 0);
+    for (uint64_t k = 0; k < csr.num_synapses; ++k)
+      ++table.ColumnOffsets[size_t(csr.targets[k]) + 1];
+    for (uint64_t j = 0; j < csr.num_post; ++j)
+      table.ColumnOffsets[size_t(j) + 1] += table.ColumnOffsets[size_t(j)];
+    table.ColumnSynapses.resize(size_t(csr.num_synapses));
+    table.ColumnSources.resize(size_t(csr.num_synapses));
+    std::vector<uint64_t> next(table.ColumnOffsets.begin(),
+                               table.ColumnOffsets.end() - 1);
+    for (uint64_t row = 0; row < csr.num_pre; ++row)
+      for (uint64_t k = csr.row_offsets[row]; k < csr.row_offsets[row + 1];
+           ++k) {
+        uint64_t slot = next[csr.targets[k]]++;
+        table.ColumnSynapses[size_t(slot)] = k;
+        table.ColumnSources[size_t(slot)] = uint32_t(row);
+      }
+    return conn;
+  });
+}
+
+extern "C" const uint64_t *cajal_sim_column_offsets(cajal_sim *sim,
+                                                    int32_t conn) {
+  return sim->Connectivities[size_t(conn)].ColumnOffsets.data();
+}
+
+extern "C" const uint64_t *cajal_sim_column_synapses(cajal_sim *sim,
+                                                     int32_t conn) {
+  return sim->Connectivities[size_t(conn)].ColumnSynapses.data();
+}
+
+extern "C" const uint32_t *cajal_sim_column_sources(cajal_sim *sim,
+                                                    int32_t conn) {
+  return sim->Connectivities[size_t(conn)].ColumnSources.data();
 }
 
 extern "C" void cajal_sim_emit_spike(cajal_sim *sim, int32_t pop,

@@ -706,4 +706,41 @@ TEST_F(Simulation, MainReportsInterruptsAndSetupErrors) {
   EXPECT_EQ(stderrText.rfind("error: connectivity dense", 0), 0u) << stderrText;
 }
 
+void columnsSetup(cajal_sim *sim) {
+  connectivitySetup(sim);
+  cajal_sim_add_columns(sim, 0);
+}
+
+TEST_F(Simulation, ColumnsTransposeTheTableInRowOrder) {
+  const cajal_model model = {"columns", 1e-4,   1, 1, columnsSetup,
+                             nullptr,   nullptr};
+  cajal_run_options options = quietOptions();
+  cajal_sim *sim = cajal_sim_create(&model, &options);
+  ASSERT_NE(sim, nullptr) << cajal_last_error();
+  const uint64_t *rows = cajal_sim_row_offsets(sim, 0);
+  const uint32_t *targets = cajal_sim_targets(sim, 0);
+  const uint64_t *columns = cajal_sim_column_offsets(sim, 0);
+  const uint64_t *synapses = cajal_sim_column_synapses(sim, 0);
+  const uint32_t *sources = cajal_sim_column_sources(sim, 0);
+  uint64_t total = cajal_sim_num_synapses(sim, 0);
+  ASSERT_EQ(columns[40], total);
+  // Every synapse appears once, in the column of its target, with its row;
+  // within a column, synapse ids increase (row order).
+  std::vector<int> seen(total, 0);
+  for (uint64_t j = 0; j < 40; ++j)
+    for (uint64_t c = columns[j]; c < columns[j + 1]; ++c) {
+      uint64_t k = synapses[c];
+      ASSERT_LT(k, total);
+      ++seen[k];
+      EXPECT_EQ(targets[k], j);
+      EXPECT_GE(k, rows[sources[c]]);
+      EXPECT_LT(k, rows[sources[c] + 1]);
+      if (c > columns[j])
+        EXPECT_LT(synapses[c - 1], k);
+    }
+  for (int count : seen)
+    EXPECT_EQ(count, 1);
+  cajal_sim_destroy(sim);
+}
+
 } // namespace

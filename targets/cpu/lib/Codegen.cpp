@@ -81,6 +81,10 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   CAJAL_SYMBOL(cajal_sim_add_field);
   CAJAL_SYMBOL(cajal_sim_add_ring);
   CAJAL_SYMBOL(cajal_sim_add_spike_recorder);
+  CAJAL_SYMBOL(cajal_sim_add_columns);
+  CAJAL_SYMBOL(cajal_sim_column_offsets);
+  CAJAL_SYMBOL(cajal_sim_column_synapses);
+  CAJAL_SYMBOL(cajal_sim_column_sources);
   CAJAL_SYMBOL(cajal_sim_add_state_recorder);
   CAJAL_SYMBOL(cajal_sim_field_data);
   CAJAL_SYMBOL(cajal_sim_ring_row);

@@ -136,3 +136,40 @@ sim.program @Varying attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : 
     }
   }
 }
+
+// -----
+
+// `on post` phases walk the transposed index; state recorders are declared
+// at set-up with their indices.
+// CHECK-LABEL: func.func @cajal_model_setup
+// CHECK: llvm.call @cajal_sim_add_columns(%{{.*}}, %c0_i32
+// CHECK: %[[IDX:.*]] = llvm.mlir.addressof @__cajal_indices
+// CHECK: llvm.call @cajal_sim_add_state_recorder(%{{.*}}, %{{.*}}, %c1_i32{{.*}}, %c2_i64{{.*}}, %[[IDX]], %c10_i64
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK: llvm.call @cajal_sim_spikes(%{{.*}}, %c1_i32
+// CHECK: llvm.call @cajal_sim_column_offsets
+// CHECK: llvm.call @cajal_sim_column_sources
+// CHECK: llvm.call @cajal_sim_column_synapses
+sim.program @Plastic attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @In[4] {
+    sim.field @x state unit "1"
+  }
+  sim.population @Out[2] {
+    sim.field @v state unit "V"
+  }
+  sim.connectivity @c @In [0, 4] -> @Out [0, 2] rule "all_to_all" {} {autapses = true, multapses = true, stream = 1 : i64}
+  sim.synapses @c_synapses of @c {
+    sim.field @w state unit "1"
+  }
+  sim.step {
+    sim.for_each_spike @c post {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      %w = sim.load @c_synapses::@w[%syn] : f64
+      %one = arith.constant 1.0 : f64
+      %up = arith.addf %w, %one : f64
+      sim.store %up, @c_synapses::@w[%syn] : f64
+      sim.yield
+    }
+  }
+  sim.record_state @Out::@v every 10 as "Out_v" indices [0, 1]
+}

@@ -210,7 +210,7 @@ sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
     sim.for_each_spike @c {
     ^bb0(%pre: index, %post: index, %syn: index):
       %x = arith.constant 1.0 : f64
-      // expected-error @+1 {{writes only inside 'sim.for_each'; use 'sim.accumulate' from other phases}}
+      // expected-error @+1 {{writes a field that is not of the synapses of @c; use 'sim.accumulate'}}
       sim.store %x, @P::@v[%post] : f64
       sim.yield
     }
@@ -286,6 +286,51 @@ sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
   // expected-error @+1 {{needs at least one element}}
   sim.population @P[-5] {
   }
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "all_to_all" {} {autapses = true, multapses = true, stream = 0 : i64}
+  sim.synapses @c_synapses of @c {
+    sim.field @w state unit "1"
+  }
+  sim.step {
+    sim.for_each_spike @c post {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      %x = arith.constant 1.0 : f64
+      // expected-error @+1 {{writes another synapse than the phase's own; use 'sim.accumulate'}}
+      sim.store %x, @c_synapses::@w[%pre] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  // expected-error @+1 {{samples every 1 or more steps}}
+  sim.record_state @P::@v every 0 as "P_v"
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  // expected-error @+1 {{@P::@u is not a field of this program}}
+  sim.record_state @P::@u every 1 as "P_u"
   sim.step {
   }
 }

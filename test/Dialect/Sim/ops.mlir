@@ -71,7 +71,19 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
       sim.accumulate %w, @P::@ge[%post] {delay_steps = 15 : i64} : f64
       sim.yield
     }
+    // CHECK: sim.for_each_spike @exc post {
+    // CHECK: sim.store %{{.*}}, @exc_w::@w[%{{.*}}] : f64
+    sim.for_each_spike @exc post {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      %w = sim.load @exc_w::@w[%syn] : f64
+      %two = arith.constant 2.0 : f64
+      %w2 = arith.mulf %w, %two : f64
+      sim.store %w2, @exc_w::@w[%syn] : f64
+      sim.yield
+    }
     // CHECK: sim.record_spikes @P
     sim.record_spikes @P
   }
+  // CHECK: sim.record_state @P::@v every 10 as "P_v" indices [0, 2]
+  sim.record_state @P::@v every 10 as "P_v" indices [0, 2]
 }

@@ -39,6 +39,9 @@ struct Phase {
   Value postElement;
   DictionaryAttr targets; ///< Synapse target -> postsynaptic field.
   int64_t delaySteps = 0;
+  /// When set, `neuro.builtin timestep` means this value: the time since a
+  /// synapse's last update, for event-driven integration.
+  Value timestepOverride;
   /// `neuro.get self` of these names read fields of `group` (others, e.g. a
   /// synapse's parameters with no field, are an error).
   llvm::StringSet<> fields;
@@ -87,6 +90,8 @@ private:
   LogicalResult neuronPhase(nr::PopulationOp pop, Block &step);
   LogicalResult convertStimulus(nr::StimulusOp stimulus, double dt,
                                 Block &step);
+  LogicalResult convertStateRecord(nr::RecordOp record, double dt,
+                                   sm::ProgramOp program);
   LogicalResult convertProjection(nr::ProjectionOp proj, int64_t stream,
                                   double dt, Block &init, Block &step);
 
@@ -150,7 +155,7 @@ LogicalResult Converter::translate(Operation &op, Phase &phase,
                            : IntegerAttr());
       return success();
     }
-    if (update.getSide() != nr::Side::self || phase.postElement)
+    if (update.getSide() != nr::Side::self)
       return update.emitError() << "changing this variable is not converted "
                                    "to sim yet";
     SymbolRefAttr field = fieldRef(phase.group, update.getName());
@@ -184,7 +189,10 @@ LogicalResult Converter::translate(Operation &op, Phase &phase,
       value = builder.create<sm::TimeOp>(loc, builder.getF64Type());
       break;
     case nr::Builtin::timestep:
-      value = builder.create<sm::TimestepOp>(loc, builder.getF64Type());
+      value = phase.timestepOverride
+                  ? phase.timestepOverride
+                  : builder.create<sm::TimestepOp>(loc, builder.getF64Type())
+                        .getResult();
       break;
     case nr::Builtin::index:
       value = indexToF64(phase.element, loc);
@@ -442,10 +450,29 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
   Location loc = proj.getLoc();
   auto synapse = lookup<nr::SynapseOp>(proj.getSynapseAttr());
   Block &synBody = synapse.getBody().front();
-  if (!synBody.getOps<nr::IntegrateOp>().empty() ||
-      !synBody.getOps<nr::StateOp>().empty())
-    return proj.emitError() << "synapses with state (plasticity) are not "
-                               "converted to sim yet";
+  bool plastic = !synBody.getOps<nr::StateOp>().empty();
+  auto integrates = synBody.getOps<nr::IntegrateOp>();
+  nr::IntegrateOp integrate =
+      integrates.empty() ? nr::IntegrateOp() : *integrates.begin();
+  if (integrate) {
+    // Synapse dynamics are integrated event-driven: from the synapse's last
+    // update to now, when one of its events comes. That is exact for linear
+    // equations of the synapse's own variables, which is what the `exact`
+    // method solves.
+    if (integrate.getMethod() != "exact")
+      return integrate.emitError()
+             << "synapse equations are integrated at events, which needs "
+                "linear equations (solved exactly); '"
+             << integrate.getMethod() << "' is not converted to sim yet";
+    WalkResult reads = integrate.walk([](nr::GetOp get) {
+      return get.getSide() == nr::Side::self ? WalkResult::advance()
+                                             : WalkResult::interrupt();
+    });
+    if (reads.wasInterrupted())
+      return integrate.emitError()
+             << "synapse equations that read the pre- or postsynaptic "
+                "neuron are not converted to sim yet";
+  }
   // Rule arguments must be numbers: the table is built at set-up.
   SmallVector<NamedAttribute> args;
   int64_t delaySteps = 0;
@@ -464,6 +491,10 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
         return delay.emitError() << "only constant delays are converted to "
                                     "sim yet";
       delaySteps = static_cast<int64_t>(std::llround(*value / dt));
+      if (plastic && delaySteps > 0)
+        return delay.emitError() << "delays of plastic synapses (which "
+                                    "delay the whole 'on pre' handler) are "
+                                    "not converted to sim yet";
     } else if (auto assign = dyn_cast<nr::AssignOp>(op)) {
       assigns[assign.getName()] = &assign.getValue();
     }
@@ -493,6 +524,14 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
                                 sm::FieldKind::parameter, param.getUnit());
     initPhase.fields.insert(param.getSymName());
   }
+  for (auto state : synBody.getOps<nr::StateOp>()) {
+    builder.create<sm::FieldOp>(state.getLoc(), state.getSymName(),
+                                sm::FieldKind::state, state.getUnit());
+    initPhase.fields.insert(state.getSymName());
+  }
+  if (integrate)
+    builder.create<sm::FieldOp>(loc, "lastupdate", sm::FieldKind::internal,
+                                "s");
 
   // Per-synapse parameter values.
   builder.setInsertionPointToEnd(&init);
@@ -518,15 +557,43 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
                                 fieldRef(groupName, param.getSymName()),
                                 initPhase.element);
   }
+  for (auto state : synBody.getOps<nr::StateOp>()) {
+    Region *region = assigns.lookup(state.getSymName());
+    if (!region)
+      region = &state.getInit();
+    Value value = f64(0.0, state.getLoc());
+    if (!region->empty()) {
+      IRMapping mapping;
+      FailureOr<SmallVector<Value>> values =
+          inlineRegion(*region, initPhase, mapping);
+      if (failed(values))
+        return failure();
+      value = values->front();
+    }
+    storeField(state.getLoc(), value, fieldRef(groupName, state.getSymName()),
+               initPhase.element);
+  }
+  if (integrate)
+    storeField(loc, f64(0.0, loc), fieldRef(groupName, "lastupdate"),
+               initPhase.element);
   builder.create<sm::YieldOp>(loc);
 
-  // The `on pre` handler, per spike and synapse.
-  for (auto on : synBody.getOps<nr::OnEventOp>()) {
-    if (on.getEvent() != nr::Side::pre)
-      return on.emitError() << "'on post' handlers are not converted to sim "
-                               "yet";
+  // The `on pre` handler, per spike and synapse of the row; then the `on
+  // post` handler, per spike and synapse of the column (Brian2 runs the pre
+  // pathway first too).
+  SmallVector<nr::OnEventOp> handlers;
+  for (nr::Side side : {nr::Side::pre, nr::Side::post})
+    for (auto on : synBody.getOps<nr::OnEventOp>())
+      if (on.getEvent() == side)
+        handlers.push_back(on);
+  for (auto on : synBody.getOps<nr::OnEventOp>())
+    if (on.getEvent() != nr::Side::pre && on.getEvent() != nr::Side::post)
+      return on.emitError() << "only 'on pre' and 'on post' handlers are "
+                               "converted to sim";
+  for (auto on : handlers) {
     builder.setInsertionPointToEnd(&step);
-    auto each = builder.create<sm::ForEachSpikeOp>(loc, table.getSymNameAttr());
+    auto each = builder.create<sm::ForEachSpikeOp>(
+        loc, table.getSymNameAttr(), on.getEvent() == nr::Side::post);
     Block &body = each.getBody().emplaceBlock();
     body.addArgument(builder.getIndexType(), loc);
     Phase phase = initPhase;
@@ -536,6 +603,23 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
     phase.targets = proj.getTargets();
     phase.delaySteps = delaySteps;
     builder.setInsertionPointToEnd(&body);
+    if (integrate) {
+      // Bring the synapse's states from its last update to now.
+      Value now = builder.create<sm::TimeOp>(loc, builder.getF64Type());
+      SymbolRefAttr last = fieldRef(groupName, "lastupdate");
+      Value since = builder.create<arith::SubFOp>(
+          loc, now,
+          builder.create<sm::LoadOp>(loc, builder.getF64Type(), last,
+                                     phase.element));
+      Phase advance = phase;
+      advance.timestepOverride = since;
+      advance.postElement = Value();
+      IRMapping mapping;
+      for (Operation &op : integrate.getBody().front().without_terminator())
+        if (failed(translate(op, advance, mapping)))
+          return failure();
+      storeField(loc, now, last, phase.element);
+    }
     IRMapping mapping;
     if (failed(inlineRegion(on.getBody(), phase, mapping)))
       return failure();
@@ -647,6 +731,48 @@ LogicalResult Converter::convertStimulus(nr::StimulusOp stimulus, double dt,
   return success();
 }
 
+LogicalResult Converter::convertStateRecord(nr::RecordOp record, double dt,
+                                            sm::ProgramOp program) {
+  Location loc = record.getLoc();
+  StringRef source = record.getSource();
+  StringRef variable = record.getVariable();
+  // A population's field, or a projection's (its synapse group).
+  Operation *group = SymbolTable::lookupSymbolIn(program, source);
+  std::string groupName = source.str();
+  if (!isa_and_nonnull<sm::PopulationOp>(group)) {
+    groupName = (source + "_synapses").str();
+    group = SymbolTable::lookupSymbolIn(program, groupName);
+  }
+  if (!group || !SymbolTable::lookupSymbolIn(group, variable))
+    return record.emitError() << "records '" << source << "." << variable
+                              << "', which has no storage (only states, "
+                                 "parameters and inputs are stored)";
+  int64_t every = 1;
+  if (auto interval = record.getIntervalAttr()) {
+    every = std::llround(interval.getValueAsDouble() / dt);
+    if (every < 1)
+      return record.emitError() << "records more often than every step";
+  }
+  DenseI64ArrayAttr indices;
+  ArrayRef<int64_t> range = record.getRange();
+  if (auto pop = dyn_cast<sm::PopulationOp>(group))
+    if (range.size() == 2 && (range[0] != 0 || range[1] != pop.getSize())) {
+      SmallVector<int64_t> all;
+      for (int64_t i = range[0]; i < range[1]; ++i)
+        all.push_back(i);
+      indices = builder.getDenseI64ArrayAttr(all);
+    }
+  std::string name = record.getLabel()
+                         ? record.getLabel()->str()
+                         : (source + "_" + variable).str();
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(&program.getBody().front());
+  builder.create<sm::RecordStateOp>(
+      loc, fieldRef(groupName, variable), builder.getI64IntegerAttr(every),
+      builder.getStringAttr(name), indices);
+  return success();
+}
+
 LogicalResult Converter::run() {
   SmallVector<nr::SimulateOp> runs(module.getOps<nr::SimulateOp>());
   if (runs.size() != 1)
@@ -706,10 +832,13 @@ LogicalResult Converter::run() {
       return failure();
   builder.setInsertionPointToEnd(&stepBody);
   for (auto record : network.getBody().front().getOps<nr::RecordOp>()) {
-    if (record.getVariable() != "spikes")
-      return record.emitError() << "recording variables is not converted to "
-                                   "sim yet";
-    builder.create<sm::RecordSpikesOp>(record.getLoc(), record.getSourceAttr());
+    if (record.getVariable() == "spikes") {
+      builder.create<sm::RecordSpikesOp>(record.getLoc(),
+                                         record.getSourceAttr());
+      continue;
+    }
+    if (failed(convertStateRecord(record, dt, program)))
+      return failure();
   }
 
   // The sim program replaces the network, the run and the models.

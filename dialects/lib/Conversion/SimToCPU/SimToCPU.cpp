@@ -29,6 +29,7 @@
 #include "mlir/IR/IRMapping.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace cajal {
 #define GEN_PASS_DEF_CONVERTSIMTOCPU
@@ -182,7 +183,7 @@ private:
   void cloneProgramValues(IRMapping &mapping) {
     for (Operation &op : program.getBody().front())
       if (!isa<sm::PopulationOp, sm::SynapsesOp, sm::ConnectivityOp,
-               sm::InitOp, sm::StepOp>(op))
+               sm::InitOp, sm::StepOp, sm::RecordStateOp>(op))
         builder.clone(op, mapping);
   }
 
@@ -349,6 +350,39 @@ LogicalResult Lowering::emitSetup() {
               constI64(loc, slots->second)});
       }
 
+  // Transposed indices for `on post` phases.
+  llvm::StringSet<> columns;
+  program.walk([&](sm::ForEachSpikeOp phase) {
+    if (!phase.getPost() || !columns.insert(phase.getConnectivity()).second)
+      return;
+    Location loc = phase.getLoc();
+    call(loc, "cajal_sim_add_columns", i32,
+         {sim, constI32(loc, connectivityIds.lookup(phase.getConnectivity()))});
+  });
+
+  for (auto record : body.getOps<sm::RecordStateOp>()) {
+    Location loc = record.getLoc();
+    Value indices = builder.create<LLVM::ZeroOp>(loc, ptrType);
+    int64_t count = 0;
+    if (auto list = record.getIndices()) {
+      count = static_cast<int64_t>(list->size());
+      std::string name = "__cajal_indices" + std::to_string(stringCounter++);
+      {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointToStart(module.getBody());
+        auto type = LLVM::LLVMArrayType::get(i64, list->size());
+        builder.create<LLVM::GlobalOp>(
+            loc, type, /*isConstant=*/true, LLVM::Linkage::Internal, name,
+            builder.getI64TensorAttr(*list));
+      }
+      indices = builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
+    }
+    call(loc, "cajal_sim_add_state_recorder", i32,
+         {sim, stringPointer(loc, record.getName()),
+          constI32(loc, fieldIds.lookup(fieldKey(record.getField()))),
+          constI64(loc, count), indices, constI64(loc, record.getEvery())});
+  }
+
   program.walk([&](sm::RecordSpikesOp record) {
     StringRef pop = record.getPopulation();
     if (spikeRecorderIds.count(pop))
@@ -434,15 +468,32 @@ LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
   auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
       phase, phase.getConnectivityAttr());
   Value sim = state.sim;
+  bool byPost = phase.getPost();
   Value tableId = constI32(loc, connectivityIds.lookup(table.getSymName()));
-  Value pre = constI32(loc, populationIds.lookup(table.getPre()));
-  Value spikes = call(loc, "cajal_sim_spikes", ptrType, {sim, pre});
-  Value count = call(loc, "cajal_sim_spike_count", i64, {sim, pre});
-  Value rows = call(loc, "cajal_sim_row_offsets", ptrType, {sim, tableId});
-  Value targets = call(loc, "cajal_sim_targets", ptrType, {sim, tableId});
-  Value preBegin = constI64(loc, table.getPreRange()[0]);
-  Value preEnd = constI64(loc, table.getPreRange()[1]);
-  Value postBegin = constI64(loc, table.getPostRange()[0]);
+  // Walking by row (pre spikes) or by column (post spikes) is the same loop
+  // nest over different arrays.
+  Value spiking = constI32(
+      loc, populationIds.lookup(byPost ? table.getPost() : table.getPre()));
+  Value spikes = call(loc, "cajal_sim_spikes", ptrType, {sim, spiking});
+  Value count = call(loc, "cajal_sim_spike_count", i64, {sim, spiking});
+  Value rows = call(loc,
+                    byPost ? "cajal_sim_column_offsets"
+                           : "cajal_sim_row_offsets",
+                    ptrType, {sim, tableId});
+  Value targets = call(loc,
+                       byPost ? "cajal_sim_column_sources"
+                              : "cajal_sim_targets",
+                       ptrType, {sim, tableId});
+  Value synapseIds =
+      byPost ? call(loc, "cajal_sim_column_synapses", ptrType, {sim, tableId})
+             : Value();
+  ArrayRef<int64_t> ownRange =
+      byPost ? table.getPostRange() : table.getPreRange();
+  ArrayRef<int64_t> otherRange =
+      byPost ? table.getPreRange() : table.getPostRange();
+  Value preBegin = constI64(loc, ownRange[0]);
+  Value preEnd = constI64(loc, ownRange[1]);
+  Value postBegin = constI64(loc, otherRange[0]);
   Type indexType = builder.getIndexType();
   auto toIndex = [&](Value value) {
     return builder.create<arith::IndexCastUIOp>(loc, indexType, value);
@@ -478,16 +529,16 @@ LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
   auto synapseLoop = builder.create<scf::ForOp>(
       loc, toIndex(first), toIndex(last), constIndex(loc, 1));
   builder.setInsertionPoint(synapseLoop.getBody()->getTerminator());
-  Value synapse = synapseLoop.getInductionVar();
-  Value target = builder.create<arith::ExtUIOp>(
-      loc, i64,
-      load(i32, targets,
-           builder.create<arith::IndexCastOp>(loc, i64, synapse)));
-  Value post = builder.create<arith::AddIOp>(loc, postBegin, target);
+  Value entry = synapseLoop.getInductionVar();
+  Value entry64 = builder.create<arith::IndexCastOp>(loc, i64, entry);
+  Value target =
+      builder.create<arith::ExtUIOp>(loc, i64, load(i32, targets, entry64));
+  Value other = builder.create<arith::AddIOp>(loc, postBegin, target);
+  Value synapse = byPost ? toIndex(load(i64, synapseIds, entry64)) : entry;
 
   Block &body = phase.getBody().front();
-  mapping.map(body.getArgument(0), toIndex(neuron));
-  mapping.map(body.getArgument(1), toIndex(post));
+  mapping.map(body.getArgument(0), toIndex(byPost ? other : neuron));
+  mapping.map(body.getArgument(1), toIndex(byPost ? neuron : other));
   mapping.map(body.getArgument(2), synapse);
   cloneBody(body, mapping);
   return success();

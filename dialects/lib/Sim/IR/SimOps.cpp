@@ -144,15 +144,44 @@ LogicalResult ForEachSpikeOp::verifyRegions() {
 
 LogicalResult LoadOp::verify() { return verifyFieldRef(*this, getField()); }
 
+LogicalResult RecordStateOp::verify() {
+  if (failed(verifyFieldRef(*this, getField())))
+    return failure();
+  if (getEveryAttr().getInt() < 1)
+    return emitOpError() << "samples every 1 or more steps";
+  if (getName().empty())
+    return emitOpError() << "needs a name for its files";
+  if (auto indices = getIndices())
+    for (int64_t index : *indices)
+      if (index < 0)
+        return emitOpError() << "records a negative index";
+  return success();
+}
+
 LogicalResult StoreOp::verify() {
   if (failed(verifyFieldRef(*this, getField())))
     return failure();
   // A phase writes only its own element: the index is the phase's own
   // element argument and the field belongs to the phase's group.
+  if (auto spikes = (*this)->getParentOfType<ForEachSpikeOp>()) {
+    // A synapse phase writes its own synapse: the group of its table, at
+    // the synapse id.
+    auto group = dyn_cast_or_null<SynapsesOp>(mlir::SymbolTable::lookupSymbolIn(
+        programOf(*this), getField().getRootReference()));
+    if (!group || group.getConnectivity() != spikes.getConnectivity())
+      return emitOpError() << "writes a field that is not of the synapses of "
+                           << spikes.getConnectivityAttr()
+                           << "; use 'sim.accumulate'";
+    if (getIndex() != spikes.getBody().front().getArgument(2))
+      return emitOpError() << "writes another synapse than the phase's own; "
+                              "use 'sim.accumulate'";
+    return success();
+  }
   auto phase = (*this)->getParentOfType<ForEachOp>();
   if (!phase)
-    return emitOpError() << "writes only inside 'sim.for_each'; use "
-                            "'sim.accumulate' from other phases";
+    return emitOpError() << "writes only inside 'sim.for_each' or "
+                            "'sim.for_each_spike'; use 'sim.accumulate' from "
+                            "other phases";
   if (getIndex() != phase.getBody().front().getArgument(0))
     return emitOpError() << "writes another element than its phase's own; "
                             "use 'sim.accumulate'";

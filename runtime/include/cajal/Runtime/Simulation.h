@@ -221,10 +221,12 @@ int32_t cajal_sim_add_ring(cajal_sim *sim, int32_t field, uint64_t num_slots);
 /// a population has at most one. Returns its id or -1.
 int32_t cajal_sim_add_spike_recorder(cajal_sim *sim, int32_t pop);
 
-/// Declares a recorder of population field `field` for `num_indices` neurons
-/// (`indices` NULL means all the field's elements; `num_indices` is then
-/// ignored), sampled every `every_steps` >= 1 steps starting at step 0, into
-/// files named `name` (e.g. "P_v"). Returns its id or -1.
+/// Declares a recorder of field `field` (of neurons or synapses) for
+/// `num_indices` elements (`indices` NULL means all the field's elements;
+/// `num_indices` is then ignored), sampled every `every_steps` >= 1 steps
+/// starting at step 0, into files named `name` (e.g. "P_v"). At finish, the
+/// recorded elements' final values are also written to <name>_final.npy.
+/// Returns its id or -1.
 int32_t cajal_sim_add_state_recorder(cajal_sim *sim, const char *name,
                                      int32_t field, uint64_t num_indices,
                                      const int64_t *indices,
@@ -244,6 +246,18 @@ double *cajal_sim_ring_row(cajal_sim *sim, int32_t ring, uint64_t delay_steps);
 /// postsynaptic neuron minus post_begin).
 const uint64_t *cajal_sim_row_offsets(cajal_sim *sim, int32_t conn);
 const uint32_t *cajal_sim_targets(cajal_sim *sim, int32_t conn);
+
+/// Declares that generated code walks connectivity table `conn` by
+/// postsynaptic neuron (`on post` handlers): builds its transposed index.
+/// Returns `conn` or -1.
+int32_t cajal_sim_add_columns(cajal_sim *sim, int32_t conn);
+/// The transposed index of a table (after cajal_sim_add_columns): column
+/// offsets (num_post + 1 entries, indexed by the postsynaptic neuron minus
+/// post_begin), and per entry the synapse id and the presynaptic neuron
+/// minus pre_begin. Within a column, synapses are in row order.
+const uint64_t *cajal_sim_column_offsets(cajal_sim *sim, int32_t conn);
+const uint64_t *cajal_sim_column_synapses(cajal_sim *sim, int32_t conn);
+const uint32_t *cajal_sim_column_sources(cajal_sim *sim, int32_t conn);
 
 /// Marks neuron `index` of `pop` as having spiked in this step.
 void cajal_sim_emit_spike(cajal_sim *sim, int32_t pop, uint64_t index);

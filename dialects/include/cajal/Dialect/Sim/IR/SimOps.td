@@ -132,17 +132,35 @@ def Sim_ForEachOp : Sim_Op<"for_each", [HasParent<"InitOp, StepOp">]> {
 }
 
 def Sim_ForEachSpikeOp : Sim_Op<"for_each_spike", [HasParent<"StepOp">]> {
-  let summary = "a phase over the synapses of this step's presynaptic spikes";
+  let summary = "a phase over the synapses of this step's spikes";
   let description = [{
     For every neuron of the connectivity's presynaptic range that spiked in
     this step, and every synapse in its row, runs the body with (pre index,
-    post index, synapse id) as block arguments. Writes to other elements go
-    through `sim.accumulate`, which lowerings make safe under parallelism.
+    post index, synapse id) as block arguments. With `post`, the same for
+    every neuron of the postsynaptic range that spiked and every synapse in
+    its column (in row order): the `on post` handlers of plasticity. Writes
+    to other elements go through `sim.accumulate`, which lowerings make safe
+    under parallelism; a synapse's own fields are its element.
   }];
-  let arguments = (ins FlatSymbolRefAttr:$connectivity);
+  let arguments = (ins FlatSymbolRefAttr:$connectivity, UnitAttr:$post);
   let regions = (region SizedRegion<1>:$body);
-  let assemblyFormat = "$connectivity $body attr-dict";
+  let assemblyFormat = "$connectivity (`post` $post^)? $body attr-dict";
   let hasRegionVerifier = 1;
+}
+
+def Sim_RecordStateOp : Sim_Op<"record_state", [HasParent<"ProgramOp">]> {
+  let summary = "samples a field of some elements every few steps";
+  let description = [{
+    Records `field` (of a population or a synapse group) for the elements in
+    `indices` (all when absent) at the start of every `every`-th step,
+    from step 0, into files named `name`; and the final values at the end.
+  }];
+  let arguments = (ins SymbolRefAttr:$field, I64Attr:$every, StrAttr:$name,
+                       OptionalAttr<DenseI64ArrayAttr>:$indices);
+  let assemblyFormat = [{
+    $field `every` $every `as` $name (`indices` $indices^)? attr-dict
+  }];
+  let hasVerifier = 1;
 }
 
 def Sim_LoadOp : Sim_Op<"load", [MemoryEffects<[MemRead]>]> {
