@@ -96,6 +96,7 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   CAJAL_SYMBOL(cajal_sim_spike_count);
   CAJAL_SYMBOL(cajal_sim_record_spikes);
   CAJAL_SYMBOL(cajal_sim_random);
+  CAJAL_SYMBOL(cajal_sim_seed);
   CAJAL_SYMBOL(cajal_exact_propagator_pq);
 #undef CAJAL_SYMBOL
   return symbols;

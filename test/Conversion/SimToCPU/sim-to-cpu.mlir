@@ -21,11 +21,20 @@
 // CHECK: llvm.call @cajal_sim_add_spike_recorder
 // CHECK: return
 
-// Init: a loop over the population, random draws with counter 0, and a loop
-// over the synapses, whose number is known at run time.
+// Init: a loop over the population with uniform draws in line (Philox with
+// counter 0: its multipliers and key increments, ten rounds), and a loop over
+// the synapses, whose number is known at run time.
 // CHECK-LABEL: func.func @cajal_model_init(%{{.*}}: !llvm.ptr)
+// CHECK: llvm.call @cajal_sim_seed
 // CHECK: scf.for
-// CHECK: llvm.call @cajal_sim_random(%{{.*}}, %c2_i32{{.*}}, %c0_i32{{.*}}, %{{.*}}, %c0_i64
+// CHECK: arith.muli %{{.*}}, %c3528531795_i64
+// CHECK: arith.muli %{{.*}}, %c3449720151_i64
+// CHECK: arith.addi %{{.*}}, %c-1640531527_i32
+// CHECK: arith.addi %{{.*}}, %c-1150833019_i32
+// CHECK-COUNT-18: arith.muli
+// CHECK: arith.shrui %{{.*}}, %c11_i64
+// CHECK: arith.uitofp
+// CHECK: arith.constant 1.1102230246251565E-16 : f64
 // CHECK: llvm.getelementptr
 // CHECK: llvm.store
 // CHECK: %[[N:.*]] = llvm.call @cajal_sim_num_synapses

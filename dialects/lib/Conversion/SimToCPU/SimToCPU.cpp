@@ -84,6 +84,7 @@ struct FunctionState {
   Block *entry = nullptr;
   llvm::StringMap<Value> fieldPointers;
   std::map<std::pair<int32_t, int64_t>, Value> ringRows;
+  Value seed;
 };
 
 class Lowering {
@@ -221,6 +222,74 @@ private:
                  {state.sim, constI32(loc, ring), constI64(loc, delaySteps)});
     }
     return row;
+  }
+
+  /// The simulation seed, fetched once per function.
+  Value seed(FunctionState &state) {
+    if (!state.seed) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(state.entry);
+      state.seed = call(state.func.getLoc(), "cajal_sim_seed", i64,
+                        {state.sim});
+    }
+    return state.seed;
+  }
+
+  /// cajal_uniform(seed, stream, entity, counter) in line: the Philox
+  /// block of Random.h, bit for bit, then 53 bits to [0, 1). Plain integer
+  /// arithmetic, so loops of draws vectorise.
+  Value inlineUniform(Location loc, FunctionState &state, int64_t stream,
+                      Value entity) {
+    Type u32 = builder.getI32Type();
+    auto c32 = [&](uint32_t value) -> Value {
+      return builder.create<arith::ConstantOp>(
+          loc, builder.getI32IntegerAttr(static_cast<int32_t>(value)));
+    };
+    auto lo = [&](Value v) -> Value {
+      return builder.create<arith::TruncIOp>(loc, u32, v);
+    };
+    auto hi = [&](Value v) -> Value {
+      return lo(builder.create<arith::ShRUIOp>(loc, v, constI64(loc, 32)));
+    };
+    auto xor3 = [&](Value a, Value b, Value c) -> Value {
+      return builder.create<arith::XOrIOp>(
+          loc, builder.create<arith::XOrIOp>(loc, a, b), c);
+    };
+    Value key = seed(state);
+    Value k0 = lo(key), k1 = hi(key);
+    Value c0 = lo(state.step), c1 = hi(state.step), c2 = lo(entity);
+    Value c3 = builder.create<arith::OrIOp>(
+        loc,
+        builder.create<arith::AndIOp>(loc, hi(entity), c32(0xFFu)),
+        c32((static_cast<uint32_t>(stream) & 0xFFFFu) << 8));
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        k0 = builder.create<arith::AddIOp>(loc, k0, c32(0x9E3779B9u));
+        k1 = builder.create<arith::AddIOp>(loc, k1, c32(0xBB67AE85u));
+      }
+      Value p0 = builder.create<arith::MulIOp>(
+          loc, builder.create<arith::ExtUIOp>(loc, i64, c0),
+          constI64(loc, 0xD2511F53u));
+      Value p1 = builder.create<arith::MulIOp>(
+          loc, builder.create<arith::ExtUIOp>(loc, i64, c2),
+          constI64(loc, 0xCD9E8D57u));
+      Value n0 = xor3(hi(p1), c1, k0);
+      Value n2 = xor3(hi(p0), c3, k1);
+      c1 = lo(p1);
+      c3 = lo(p0);
+      c0 = n0;
+      c2 = n2;
+    }
+    Value bits = builder.create<arith::OrIOp>(
+        loc,
+        builder.create<arith::ShLIOp>(
+            loc, builder.create<arith::ExtUIOp>(loc, i64, c1),
+            constI64(loc, 32)),
+        builder.create<arith::ExtUIOp>(loc, i64, c0));
+    Value top = builder.create<arith::ShRUIOp>(loc, bits, constI64(loc, 11));
+    Value asDouble = builder.create<arith::UIToFPOp>(loc, f64, top);
+    return builder.create<arith::MulFOp>(loc, asDouble,
+                                         constF64(loc, 0x1p-53));
   }
 
   Value elementAddress(Location loc, Value base, Value index) {
@@ -584,11 +653,26 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
         return random.emitError() << "distribution '"
                                   << random.getDistribution()
                                   << "' has no CPU runtime sampler";
-      SmallVector<Value> args{
-          state.sim, constI32(loc, *code),
-          constI32(loc, random.getStream()),
-          builder.create<arith::IndexCastOp>(loc, i64, random.getEntity()),
-          state.step};
+      Value entity =
+          builder.create<arith::IndexCastOp>(loc, i64, random.getEntity());
+      StringRef distribution = random.getDistribution();
+      if (distribution == "uniform01" || distribution == "uniform") {
+        Value u = inlineUniform(loc, state, random.getStream(), entity);
+        if (distribution == "uniform") {
+          // a + (b - a) u, as the runtime computes it.
+          Value a = random.getParams()[0], b = random.getParams()[1];
+          u = builder.create<arith::AddFOp>(
+              loc, a,
+              builder.create<arith::MulFOp>(
+                  loc, builder.create<arith::SubFOp>(loc, b, a), u));
+        }
+        random.getResult().replaceAllUsesWith(u);
+        op->erase();
+        continue;
+      }
+      SmallVector<Value> args{state.sim, constI32(loc, *code),
+                              constI32(loc, random.getStream()), entity,
+                              state.step};
       for (unsigned k = 0; k < 4; ++k)
         args.push_back(k < random.getParams().size() ? random.getParams()[k]
                                                      : constF64(loc, 0));
