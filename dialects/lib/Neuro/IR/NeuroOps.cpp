@@ -12,6 +12,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
+
+#include <cmath>
 #include "mlir/IR/OpImplementation.h"
 
 using namespace mlir;
@@ -213,6 +215,15 @@ LogicalResult IntegrateOp::verifyRegions() {
   if (!getFrozenWhenRefractory().empty() && !isa<NeuronOp>(model))
     return emitOpError() << "freezes states only in neurons";
   return success();
+}
+
+OpFoldResult ExprelOp::fold(FoldAdaptor adaptor) {
+  auto value = dyn_cast_or_null<FloatAttr>(adaptor.getOperand());
+  if (!value)
+    return {};
+  double x = value.getValueAsDouble();
+  double result = x == 0 ? 1.0 : std::expm1(x) / x;
+  return FloatAttr::get(value.getType(), result);
 }
 
 LogicalResult PropagatorOp::fold(FoldAdaptor adaptor,

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/SetVector.h"
 
@@ -44,10 +45,18 @@ std::string fieldKey(SymbolRefAttr ref) {
 struct SpecializeParameters
     : cajal::sim::impl::SimSpecializeParametersBase<SpecializeParameters> {
   void runOnOperation() override {
-    getOperation().walk([&](sm::ProgramOp program) { specialize(program); });
+    getOperation().walk([&](sm::ProgramOp program) {
+      // A parameter's default may read another (C_m = ... * area): fold
+      // what became constant and look again, until nothing changes.
+      while (specialize(program))
+        (void)applyPatternsAndFoldGreedily(program,
+                                           FrozenRewritePatternSet());
+    });
   }
 
-  void specialize(sm::ProgramOp program) {
+  /// Replaces the parameter fields that hold one constant; true if any.
+  bool specialize(sm::ProgramOp program) {
+    bool changed = false;
     llvm::StringMap<FieldUses> uses;
     program.walk([&](Operation *op) {
       if (auto load = dyn_cast<sm::LoadOp>(op))
@@ -99,6 +108,7 @@ struct SpecializeParameters
         store.erase();
       }
       field.erase();
+      changed = true;
     });
 
     // Phases left with nothing but their terminator.
@@ -107,6 +117,7 @@ struct SpecializeParameters
       if (phase.getBody().front().getOperations().size() == 1)
         phase.erase();
     }
+    return changed;
   }
 };
 

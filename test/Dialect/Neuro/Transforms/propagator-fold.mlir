@@ -20,3 +20,16 @@ func.func @not_constant(%a: f64) -> (f64, f64) {
   %p:2 = neuro.propagator size 1(%a) dt %dt : f64, f64
   return %p#0, %p#1 : f64, f64
 }
+
+// exprel of a constant folds too: exprel(0) = 1, exprel(1) = e - 1.
+// CHECK-LABEL: func.func @exprel
+// CHECK-NOT: neuro.exprel
+// CHECK-DAG: arith.constant 1.000000e+00 : f64
+// CHECK-DAG: arith.constant 1.718281828459045{{[0-9]*}} : f64
+func.func @exprel() -> (f64, f64) {
+  %zero = arith.constant 0.0 : f64
+  %one = arith.constant 1.0 : f64
+  %a = neuro.exprel %zero : f64
+  %b = neuro.exprel %one : f64
+  return %a, %b : f64, f64
+}

@@ -261,6 +261,7 @@ def Neuro_ExprelOp : Neuro_Op<"exprel", [Pure]> {
   let arguments = (ins F64:$operand);
   let results = (outs F64:$result);
   let assemblyFormat = "$operand attr-dict `:` type($result)";
+  let hasFolder = 1;
 }
 
 def Neuro_YieldOp : Neuro_Op<"yield", [Pure, Terminator, ReturnLike]> {
