@@ -9,6 +9,7 @@ PACKAGES=(
   clang-19 libclang-rt-19-dev
   antlr4 libantlr4-runtime-dev uuid-dev
   libcli11-dev libfmt-dev libgtest-dev libgmock-dev libeigen3-dev
+  python3-brian
 )
 
 missing=()

@@ -105,6 +105,8 @@ struct Field {
 struct Ring {
   int32_t Field = -1;
   cajal_ring Buffer = {};
+  /// Delivered by generated code (cajal_sim_add_ring_manual), not here.
+  bool Manual = false;
 };
 
 struct SpikeRecorder {
@@ -271,6 +273,17 @@ setupFailed(cajal_sim *sim, int status, const char *format, ...) {
 
 void cajal_sim::beginStep(uint64_t step) {
   const double t = double(step) * Dt;
+  // Input that arrived in the previous step first, so that samples at the
+  // start of this step see it (as Brian2's monitors do).
+  for (Ring &ring : Rings) {
+    if (ring.Manual)
+      continue;
+    double *field = Fields[size_t(ring.Field)].Data.get();
+    const double *row = cajal_ring_current(&ring.Buffer);
+    const uint64_t count = ring.Buffer.num_neurons;
+    for (uint64_t i = 0; i < count; ++i)
+      field[i] += row[i];
+  }
   for (StateRecorder &recorder : StateRecorders) {
     if (step % recorder.Every != 0)
       continue;
@@ -287,13 +300,6 @@ void cajal_sim::beginStep(uint64_t step) {
     if (recorder.File)
       if (int status = cajal_state_recorder_add_gather(recorder.File, t, data))
         stepFailed(status);
-  }
-  for (Ring &ring : Rings) {
-    double *field = Fields[size_t(ring.Field)].Data.get();
-    const double *row = cajal_ring_current(&ring.Buffer);
-    const uint64_t count = ring.Buffer.num_neurons;
-    for (uint64_t i = 0; i < count; ++i)
-      field[i] += row[i];
   }
   for (Population &pop : Populations)
     pop.SpikeCount = 0;
@@ -939,6 +945,14 @@ extern "C" int32_t cajal_sim_add_ring(cajal_sim *sim, int32_t field,
     }
     return int32_t(sim->Rings.size() - 1);
   });
+}
+
+extern "C" int32_t cajal_sim_add_ring_manual(cajal_sim *sim, int32_t field,
+                                             uint64_t num_slots) {
+  int32_t ring = cajal_sim_add_ring(sim, field, num_slots);
+  if (ring >= 0)
+    sim->Rings[size_t(ring)].Manual = true;
+  return ring;
 }
 
 extern "C" int32_t cajal_sim_add_spike_recorder(cajal_sim *sim, int32_t pop) {

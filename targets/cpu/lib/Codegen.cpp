@@ -80,6 +80,7 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   CAJAL_SYMBOL(cajal_sim_add_connectivity);
   CAJAL_SYMBOL(cajal_sim_add_field);
   CAJAL_SYMBOL(cajal_sim_add_ring);
+  CAJAL_SYMBOL(cajal_sim_add_ring_manual);
   CAJAL_SYMBOL(cajal_sim_add_spike_recorder);
   CAJAL_SYMBOL(cajal_sim_add_columns);
   CAJAL_SYMBOL(cajal_sim_column_offsets);
@@ -350,8 +351,11 @@ llvm::Expected<BuildOutputs> buildArtifacts(ModuleOp module,
             "     cajal_sim_run(sim, cajal_model_descriptor.default_steps);\n"
             "     cajal_sim_destroy(sim);\n*/\n"
             "#include \"cajal/Runtime/Simulation.h\"\n"
-            "#ifdef __cplusplus\nextern \"C\"\n#endif\n"
-            "const cajal_model cajal_model_descriptor;\n";
+            "#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
+            // `extern`: without it, C reads a tentative definition, and the
+            // program's own zeroed descriptor would preempt the library's.
+            "extern const cajal_model cajal_model_descriptor;\n"
+            "#ifdef __cplusplus\n}\n#endif\n";
   return outputs;
 }
 

@@ -182,3 +182,47 @@ sim.program @Plastic attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : 
   }
   sim.record_state @Out::@v every 10 as "Out_v" indices [0, 1]
 }
+
+// -----
+
+// Gated inputs: a delayed ring is delivered by the step itself, at its end
+// (what arrives in this step, row 1), into neurons that are not refractory
+// in this step; an immediate one is added only if the target is not
+// refractory now.
+// CHECK-LABEL: func.func @cajal_model_setup
+// CHECK: llvm.call @cajal_sim_add_ring_manual
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK-SAME: %[[SIM:[^:]*]]: !llvm.ptr, %[[STEP:[^:]*]]: i64)
+// CHECK-DAG: %[[ROW1:.*]] = llvm.call @cajal_sim_ring_row(%[[SIM]], %c0_i32{{.*}}, %c1_i64
+// CHECK-DAG: llvm.call @cajal_sim_ring_row(%[[SIM]], %c0_i32{{.*}}, %c16_i64
+// CHECK: sim_spikes
+// CHECK: arith.cmpf oge
+// CHECK: scf.if
+// CHECK: arith.addf
+// CHECK: %[[NOWF:.*]] = arith.uitofp %[[STEP]]
+// CHECK: %[[NOW:.*]] = arith.mulf %[[NOWF]]
+// CHECK: scf.for
+// CHECK: %[[OPEN:.*]] = arith.cmpf oge, %[[NOW]]
+// CHECK: scf.if %[[OPEN]]
+// CHECK: llvm.getelementptr %[[ROW1]]
+// CHECK: return
+sim.program @Gated attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %w = arith.constant 1.0e-4 : f64
+  sim.population @P[4] {
+    sim.field @v state unit "V"
+    sim.field @refractory_until internal unit "s"
+  }
+  sim.connectivity @c @P [0, 4] -> @P [0, 4] rule "all_to_all" {} {autapses = true, multapses = true, stream = 1 : i64}
+  sim.step {
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      sim.accumulate %w, @P::@v[%post] {delay_steps = 15 : i64, gate = @P::@refractory_until} : f64
+      sim.yield
+    }
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      sim.accumulate %w, @P::@refractory_until[%post] {gate = @P::@refractory_until} : f64
+      sim.yield
+    }
+  }
+}

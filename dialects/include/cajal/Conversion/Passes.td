@@ -22,6 +22,7 @@ def ConvertNeuroToSim : Pass<"convert-neuro-to-sim", "mlir::ModuleOp"> {
   }];
   let dependentDialects = ["::cajal::sim::SimDialect",
                            "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
                            "::mlir::scf::SCFDialect"];
 }
 

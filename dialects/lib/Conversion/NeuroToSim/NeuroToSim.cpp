@@ -13,6 +13,7 @@
 #include "cajal/Dialect/Neuro/IR/NeuroOps.h"
 #include "cajal/Dialect/Sim/IR/SimOps.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -39,6 +40,9 @@ struct Phase {
   Value postElement;
   DictionaryAttr targets; ///< Synapse target -> postsynaptic field.
   int64_t delaySteps = 0;
+  /// Fields of the postsynaptic population that are frozen while it is
+  /// refractory: inputs into them are dropped then (Brian2's rule).
+  llvm::StringSet<> postFrozen;
   /// When set, `neuro.builtin timestep` means this value: the time since a
   /// synapse's last update, for event-driven integration.
   Value timestepOverride;
@@ -152,7 +156,10 @@ LogicalResult Converter::translate(Operation &op, Phase &phase,
       builder.create<sm::AccumulateOp>(
           loc, fieldRef(phase.postGroup, name), phase.postElement, value,
           phase.delaySteps ? builder.getI64IntegerAttr(phase.delaySteps)
-                           : IntegerAttr());
+                           : IntegerAttr(),
+          phase.postFrozen.contains(name)
+              ? fieldRef(phase.postGroup, "refractory_until")
+              : SymbolRefAttr());
       return success();
     }
     if (update.getSide() != nr::Side::self)
@@ -241,6 +248,19 @@ LogicalResult Converter::translate(Operation &op, Phase &phase,
   // arith, math, and the pure neuro ops sim keeps (propagator, exprel).
   builder.clone(op, mapping);
   return success();
+}
+
+/// The states of a neuron model that are frozen while it is refractory
+/// (none when it has no refractory period).
+llvm::StringSet<> frozenWhenRefractory(cajal::neuro::NeuronOp model) {
+  llvm::StringSet<> frozen;
+  Block &body = model.getBody().front();
+  if (body.getOps<cajal::neuro::RefractoryOp>().empty())
+    return frozen;
+  for (auto integrate : body.getOps<cajal::neuro::IntegrateOp>())
+    for (Attribute a : integrate.getFrozenWhenRefractory())
+      frozen.insert(cast<FlatSymbolRefAttr>(a).getValue());
+  return frozen;
 }
 
 /// The value of a constant region (one arith.constant yielded), if it is one.
@@ -434,7 +454,19 @@ LogicalResult Converter::neuronPhase(nr::PopulationOp pop, Block &step) {
           inlineRegion(refr.getPeriod(), phase, periodMapping);
       if (failed(period))
         return failure();
-      Value until = builder.create<arith::AddFOp>(loc, now, period->front());
+      // In whole steps, as Brian2 counts them: refractory for
+      // round(t_ref / dt) steps from the spike's, and the end is that step's
+      // time computed as every step's time is (n dt), so that t < until
+      // never misjudges a step by rounding.
+      Value dtValue = builder.create<sm::TimestepOp>(loc, builder.getF64Type());
+      Value steps = builder.create<arith::AddFOp>(
+          loc,
+          builder.create<math::RoundEvenOp>(
+              loc, builder.create<arith::DivFOp>(loc, now, dtValue)),
+          builder.create<math::RoundEvenOp>(
+              loc, builder.create<arith::DivFOp>(loc, period->front(),
+                                                 dtValue)));
+      Value until = builder.create<arith::MulFOp>(loc, steps, dtValue);
       storeField(loc, until,
                                   fieldRef(phase.group, "refractory_until"),
                                   phase.element);
@@ -602,6 +634,10 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
     phase.element = body.addArgument(builder.getIndexType(), loc);
     phase.targets = proj.getTargets();
     phase.delaySteps = delaySteps;
+    if (auto postPop = SymbolTable::lookupNearestSymbolFrom<nr::PopulationOp>(
+            proj, proj.getPostAttr()))
+      phase.postFrozen =
+          frozenWhenRefractory(lookup<nr::NeuronOp>(postPop.getModelAttr()));
     builder.setInsertionPointToEnd(&body);
     if (integrate) {
       // Bring the synapse's states from its last update to now.
@@ -694,6 +730,19 @@ LogicalResult Converter::convertStimulus(nr::StimulusOp stimulus, double dt,
                                            phase.element,
                                            ValueRange{*count, p});
     value = builder.create<arith::MulFOp>(loc, n, *weight);
+    // Brian2 drops input into a variable that is frozen while the neuron is
+    // refractory; this phase runs after the neuron phase, so the end of the
+    // refractory period is this step's.
+    if (frozenWhenRefractory(model).contains(variable)) {
+      Value until = builder.create<sm::LoadOp>(
+          loc, builder.getF64Type(),
+          fieldRef(phase.group, "refractory_until"), phase.element);
+      Value now = builder.create<sm::TimeOp>(loc, builder.getF64Type());
+      Value refractory = builder.create<arith::CmpFOp>(
+          loc, arith::CmpFPredicate::OLT, now, until);
+      value = builder.create<arith::SelectOp>(loc, refractory, f64(0.0, loc),
+                                              value);
+    }
   } else if (kind == "expression") {
     FailureOr<Value> expr = argument("value");
     if (failed(expr))

@@ -108,6 +108,10 @@ private:
   /// Population of each population field, by key; for rings.
   llvm::StringMap<int32_t> ringIds;
   llvm::StringMap<int64_t> ringSlots;
+  /// Per ring field: the gate field (its key) of its accumulates, if any.
+  llvm::StringMap<std::string> ringGates;
+  /// Per ring field: its population's size.
+  llvm::StringMap<int64_t> ringSizes;
   llvm::StringMap<int32_t> spikeRecorderIds;
   int stringCounter = 0;
 
@@ -189,6 +193,7 @@ private:
   }
 
   LogicalResult emitSetup();
+  void emitGatedDelivery(FunctionState &state);
   LogicalResult emitPhases(Block &phases, FunctionState &state);
   LogicalResult emitForEach(sm::ForEachOp phase, FunctionState &state,
                             IRMapping &mapping);
@@ -315,6 +320,8 @@ LogicalResult Lowering::run() {
       if (op.getName().getStringRef() == region &&
           failed(emitPhases(op.getRegion(0).front(), state)))
         return failure();
+    if (hasStep)
+      emitGatedDelivery(state);
     builder.setInsertionPointToEnd(state.entry);
     builder.create<func::ReturnOp>(program.getLoc());
     if (failed(lowerSimOps(state)))
@@ -343,12 +350,26 @@ LogicalResult Lowering::emitSetup() {
 
   // Largest delay per accumulated field: rings need delay + 2 rows (a spike
   // in step n with delay d is delivered at the start of step n + d + 1).
+  LogicalResult gatesAgree = success();
   program.walk([&](sm::AccumulateOp acc) {
-    if (auto delay = acc.getDelayStepsAttr()) {
-      int64_t &slots = ringSlots[fieldKey(acc.getField())];
-      slots = std::max(slots, delay.getInt() + 2);
+    auto delay = acc.getDelayStepsAttr();
+    if (!delay)
+      return;
+    std::string key = fieldKey(acc.getField());
+    int64_t &slots = ringSlots[key];
+    slots = std::max(slots, delay.getInt() + 2);
+    // One ring per field, delivered one way: all its inputs gated alike.
+    std::string gate = acc.getGateAttr() ? fieldKey(acc.getGateAttr()) : "";
+    auto [it, inserted] = ringGates.try_emplace(key, gate);
+    if (!inserted && it->second != gate) {
+      acc.emitError() << "delayed inputs into " << acc.getField()
+                      << " are gated differently; the CPU target delivers a "
+                         "field's delays one way";
+      gatesAgree = failure();
     }
   });
+  if (failed(gatesAgree))
+    return failure();
 
   auto declareFields = [&](Operation *group, StringRef groupName,
                            StringRef displayName, int32_t isSynaptic,
@@ -413,8 +434,13 @@ LogicalResult Lowering::emitSetup() {
           continue;
         int32_t id = static_cast<int32_t>(ringIds.size());
         ringIds[key] = id;
+        ringSizes[key] = pop.getSize();
         Location loc = field.getLoc();
-        call(loc, "cajal_sim_add_ring", i32,
+        // Gated rings are delivered by the step itself (emitGatedDelivery).
+        call(loc,
+             ringGates.lookup(key).empty() ? "cajal_sim_add_ring"
+                                           : "cajal_sim_add_ring_manual",
+             i32,
              {sim, constI32(loc, fieldIds.lookup(key)),
               constI64(loc, slots->second)});
       }
@@ -465,6 +491,48 @@ LogicalResult Lowering::emitSetup() {
 
   builder.create<func::ReturnOp>(program.getLoc());
   return success();
+}
+
+void Lowering::emitGatedDelivery(FunctionState &state) {
+  // At the end of the step, what arrives in it (row 1, which the driver
+  // would deliver at the start of the next step) is added unless the
+  // neuron is refractory in this step: t_n < refractory_until. Row 1 is
+  // cleared by the advances after it became row 0.
+  for (const auto &entry : ringGates) {
+    if (entry.second.empty())
+      continue;
+    StringRef key = entry.first();
+    Location loc = program.getLoc();
+    builder.setInsertionPointToEnd(state.entry);
+    Value row = ringRow(state, key, 1);
+    auto split = [&](StringRef full) {
+      auto [group, field] = full.split("::");
+      return SymbolRefAttr::get(builder.getStringAttr(group),
+                                {FlatSymbolRefAttr::get(
+                                    builder.getContext(), field)});
+    };
+    Value target = fieldPointer(state, split(key));
+    Value gate = fieldPointer(state, split(entry.second));
+    Value before = builder.create<arith::MulFOp>(
+        loc, builder.create<arith::UIToFPOp>(loc, f64, state.step),
+        constF64(loc, dt));
+    auto loop = builder.create<scf::ForOp>(
+        loc, constIndex(loc, 0), constIndex(loc, ringSizes.lookup(key)),
+        constIndex(loc, 1));
+    builder.setInsertionPoint(loop.getBody()->getTerminator());
+    Value i = loop.getInductionVar();
+    Value until = builder.create<LLVM::LoadOp>(
+        loc, f64, elementAddress(loc, gate, i));
+    Value open = builder.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE,
+                                               before, until);
+    auto ifOpen = builder.create<scf::IfOp>(loc, open, false);
+    builder.setInsertionPoint(ifOpen.thenBlock()->getTerminator());
+    Value address = elementAddress(loc, target, i);
+    Value sum = builder.create<arith::AddFOp>(
+        loc, builder.create<LLVM::LoadOp>(loc, f64, address),
+        builder.create<LLVM::LoadOp>(loc, f64, elementAddress(loc, row, i)));
+    builder.create<LLVM::StoreOp>(loc, sum, address);
+  }
 }
 
 LogicalResult Lowering::emitPhases(Block &phases, FunctionState &state) {
@@ -637,6 +705,20 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
         base = ringRow(state, fieldKey(acc.getField()), delay.getInt() + 1);
       else
         base = fieldPointer(state, acc.getField());
+      if (acc.getGateAttr() && !acc.getDelayStepsAttr()) {
+        // Arrives now: dropped if the target is refractory in this step.
+        Value now = builder.create<arith::MulFOp>(
+            loc, builder.create<arith::UIToFPOp>(loc, f64, state.step),
+            constF64(loc, dt));
+        Value until = builder.create<LLVM::LoadOp>(
+            loc, f64,
+            elementAddress(loc, fieldPointer(state, acc.getGateAttr()),
+                           acc.getIndex()));
+        Value open = builder.create<arith::CmpFOp>(
+            loc, arith::CmpFPredicate::OGE, now, until);
+        auto ifOpen = builder.create<scf::IfOp>(loc, open, false);
+        builder.setInsertionPoint(ifOpen.thenBlock()->getTerminator());
+      }
       Value address = elementAddress(loc, base, acc.getIndex());
       Value old = builder.create<LLVM::LoadOp>(loc, f64, address);
       Value sum = builder.create<arith::AddFOp>(loc, old, acc.getValue());

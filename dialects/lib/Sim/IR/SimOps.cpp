@@ -197,6 +197,13 @@ LogicalResult AccumulateOp::verify() {
   // I64Attr accessors are unsigned; the sign is in the attribute.
   if (getDelayStepsAttr() && getDelayStepsAttr().getInt() < 0)
     return emitOpError() << "needs a non-negative delay";
+  if (auto gate = getGateAttr()) {
+    if (failed(verifyFieldRef(*this, gate)))
+      return failure();
+    if (gate.getRootReference() != getField().getRootReference())
+      return emitOpError() << "gates with " << gate
+                           << ", which is not of the target's group";
+  }
   return success();
 }
 

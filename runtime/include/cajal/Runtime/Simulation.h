@@ -23,8 +23,9 @@
 /// Names are unique within a kind. All storage is owned by the `cajal_sim`.
 ///
 /// One step n, as the driver runs it (time t = n * dt):
-///   1. state recorders that are due sample their fields (values at t);
-///   2. every delay ring adds its current row into its field;
+///   1. every delay ring adds its current row into its field (input that
+///      arrived in the previous step);
+///   2. state recorders that are due sample their fields (values at t);
 ///   3. spike lists are cleared, then `step(sim, n)` runs the phases; the
 ///      neuron phases call cajal_sim_emit_spike, the projection phases read
 ///      the spike lists, `sim.record_spikes` calls cajal_sim_record_spikes;
@@ -216,6 +217,14 @@ int32_t cajal_sim_add_field(cajal_sim *sim, const char *name,
 /// Declares a delay ring of `num_slots` rows delivering into population field
 /// `field` (see step 2 above). Returns its id or -1.
 int32_t cajal_sim_add_ring(cajal_sim *sim, int32_t field, uint64_t num_slots);
+
+/// As cajal_sim_add_ring, but the driver does not deliver the ring: the
+/// generated step adds, at its end, what arrives in it (row 1, which the
+/// driver would deliver at the start of the next step) itself, e.g. only
+/// into neurons that are not refractory. The driver still advances it at
+/// the end of every step, which clears that row after it became row 0.
+int32_t cajal_sim_add_ring_manual(cajal_sim *sim, int32_t field,
+                                  uint64_t num_slots);
 
 /// Declares a spike recorder of population `pop` (files <pop>_spikes_*.npy);
 /// a population has at most one. Returns its id or -1.

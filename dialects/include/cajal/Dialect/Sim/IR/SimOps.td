@@ -182,8 +182,18 @@ def Sim_StoreOp : Sim_Op<"store", [MemoryEffects<[MemWrite]>]> {
 
 def Sim_AccumulateOp : Sim_Op<"accumulate"> {
   let summary = "adds to one element of a field, safely under parallelism";
+  let description = [{
+    Adds `value` to `field[index]`: at once, or with `delay_steps` d, at the
+    start of the step d + 1 steps later (the input "arrives" in step n + d,
+    after that step's neuron phase, and counts from the next integration,
+    as in Brian2). With `gate` (a field of the same group holding the end
+    of the element's refractory period), the value is dropped when the
+    element is refractory in the step it arrives: Brian2's rule for
+    variables that are frozen while refractory.
+  }];
   let arguments = (ins SymbolRefAttr:$field, Index:$index, F64:$value,
-                       OptionalAttr<I64Attr>:$delay_steps);
+                       OptionalAttr<I64Attr>:$delay_steps,
+                       OptionalAttr<SymbolRefAttr>:$gate);
   let assemblyFormat = [{
     $value `,` $field `[` $index `]` attr-dict `:` type($value)
   }];
