@@ -107,6 +107,9 @@ struct Ring {
   cajal_ring Buffer = {};
   /// Delivered by generated code (cajal_sim_add_ring_manual), not here.
   bool Manual = false;
+  /// Synapse fields of per-synapse delays (in steps): after init, the ring
+  /// grows to the largest of them + 2 rows (cajal_sim_ring_bound_by).
+  std::vector<int32_t> BoundFields;
 };
 
 struct SpikeRecorder {
@@ -443,6 +446,36 @@ extern "C" cajal_sim *cajal_sim_create(const cajal_model *model,
   }
   if (model->init)
     model->init(sim.get());
+  // Rings whose delays were drawn in init: size them now (they are empty).
+  for (Ring &ring : sim->Rings) {
+    uint64_t slots = ring.Buffer.num_slots;
+    for (int32_t id : ring.BoundFields) {
+      const Field &delays = sim->Fields[size_t(id)];
+      for (uint64_t k = 0; k < delays.Size; ++k) {
+        const double steps = delays.Data[size_t(k)];
+        if (!(steps >= 0.0) || steps > 1e9) {
+          const std::string name = delays.Name;
+          sim.reset();
+          fail(CAJAL_ERROR_INVALID_ARGUMENT,
+               "%s: synapse %llu has a delay of %g steps; delays must be "
+               "between 0 and 1e9 steps",
+               name.c_str(), (unsigned long long)k, steps);
+          return nullptr;
+        }
+        slots = std::max(slots, uint64_t(steps) + 2);
+      }
+    }
+    if (slots != ring.Buffer.num_slots) {
+      const uint64_t neurons = ring.Buffer.num_neurons;
+      cajal_ring_free(&ring.Buffer);
+      if (int status = cajal_ring_init(&ring.Buffer, slots, neurons)) {
+        const std::string message = cajal_last_error();
+        sim.reset();
+        fail(status, "delay ring: %s", message.c_str());
+        return nullptr;
+      }
+    }
+  }
   sim->Ready = true;
   sim->SetupWall = cajal_wall_time() - sim->CreateStart;
   return sim.release();
@@ -953,6 +986,34 @@ extern "C" int32_t cajal_sim_add_ring_manual(cajal_sim *sim, int32_t field,
   if (ring >= 0)
     sim->Rings[size_t(ring)].Manual = true;
   return ring;
+}
+
+extern "C" int32_t cajal_sim_ring_bound_by(cajal_sim *sim, int32_t ring,
+                                           int32_t delay_field) {
+  if (ring < 0 || size_t(ring) >= sim->Rings.size())
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "delay ring: no ring with id %d", int(ring));
+  if (!sim->validField(delay_field) ||
+      !sim->Fields[size_t(delay_field)].Synaptic)
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "delay ring: no synapse field with id %d",
+                       int(delay_field));
+  return guardedSetup(sim, "delay ring", [&] {
+    sim->Rings[size_t(ring)].BoundFields.push_back(delay_field);
+    return ring;
+  });
+}
+
+extern "C" uint64_t cajal_sim_ring_head(cajal_sim *sim, int32_t ring) {
+  return sim->Rings[size_t(ring)].Buffer.head;
+}
+
+extern "C" uint64_t cajal_sim_ring_slots(cajal_sim *sim, int32_t ring) {
+  return sim->Rings[size_t(ring)].Buffer.num_slots;
+}
+
+extern "C" double *cajal_sim_ring_data(cajal_sim *sim, int32_t ring) {
+  return sim->Rings[size_t(ring)].Buffer.data;
 }
 
 extern "C" int32_t cajal_sim_add_spike_recorder(cajal_sim *sim, int32_t pop) {

@@ -564,6 +564,65 @@ simulate Net for 30 ms, dt = 0.1 ms, seed = 1
   }
 }
 
+TEST(DelayedSynapse, PerSynapseDelaysArriveEachAfterItsOwn) {
+  // As above, but one source fans out to 40 targets, each synapse with its
+  // own delay drawn from uniform(0.5 ms, 3 ms) (rounded to whole steps, as
+  // Brian2 does): target j (synapse j of the all-to-all row) sees the jump
+  // in the state at the start of step s + d_j + 1, and not before.
+  CompiledModel run = compile(R"(
+import synapses.jump
+neuron Source {
+  parameter tau_m: ms = 10 ms
+  parameter E_L: mV = -70 mV
+  parameter R: Mohm = 10 Mohm
+  input I: nA
+  state v: mV = E_L
+  equations { v' = (E_L - v + R * I) / tau_m }
+  spike when v > -55 mV { v = -1000 mV }
+}
+neuron Hold {
+  state v: mV = 0 mV
+  equations { v' = 0 mV / ms }
+}
+network Net {
+  population S = 1 of Source
+  population T = 40 of Hold
+  stimulus S.I = 2 nA
+  projection fan = S -> T : DeltaJump(x = v, w = 1 mV) connect all_to_all() delay uniform(0.5 ms, 3 ms)
+  record S.spikes
+  record T.v
+}
+simulate Net for 20 ms, dt = 0.1 ms, seed = 5
+)");
+  ASSERT_NE(run.sim, nullptr);
+  const int64_t steps = 200;
+  ASSERT_EQ(run.sim->run(steps), CAJAL_OK);
+  const int64_t s = 138;
+  ASSERT_EQ(spikeSteps(run.sim->spikes("S"), kDt),
+            std::vector<int64_t>{s});
+  std::vector<double> delays = run.sim->field("fan.delay_steps");
+  ASSERT_EQ(delays.size(), 40u);
+  Recording v = recorded(*run.sim, "T_v");
+  ASSERT_EQ(v.samples(), static_cast<size_t>(steps));
+  std::vector<int> distinct(31, 0);
+  for (size_t j = 0; j < 40; ++j) {
+    double d = delays[j];
+    ASSERT_EQ(d, std::round(d));
+    ASSERT_GE(d, 5);
+    ASSERT_LE(d, 30);
+    distinct[static_cast<size_t>(d)] = 1;
+    int64_t arrival = s + static_cast<int64_t>(d) + 1;
+    for (int64_t n = 0; n < steps; ++n)
+      ASSERT_EQ(v.at(n, j), n < arrival ? 0.0 : 1e-3)
+          << "target " << j << " (delay " << d << " steps), sample " << n;
+  }
+  // The delays really differ from synapse to synapse.
+  int kinds = 0;
+  for (int k : distinct)
+    kinds += k;
+  EXPECT_GE(kinds, 10);
+}
+
 //===----------------------------------------------------------------------===//
 // f. Seeds
 //===----------------------------------------------------------------------===//

@@ -81,6 +81,10 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   CAJAL_SYMBOL(cajal_sim_add_field);
   CAJAL_SYMBOL(cajal_sim_add_ring);
   CAJAL_SYMBOL(cajal_sim_add_ring_manual);
+  CAJAL_SYMBOL(cajal_sim_ring_bound_by);
+  CAJAL_SYMBOL(cajal_sim_ring_head);
+  CAJAL_SYMBOL(cajal_sim_ring_slots);
+  CAJAL_SYMBOL(cajal_sim_ring_data);
   CAJAL_SYMBOL(cajal_sim_add_spike_recorder);
   CAJAL_SYMBOL(cajal_sim_add_columns);
   CAJAL_SYMBOL(cajal_sim_column_offsets);

@@ -226,3 +226,40 @@ sim.program @Gated attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i6
     }
   }
 }
+
+// -----
+
+// Per-synapse delays: the ring is sized after init from the delay field,
+// and each input goes to row (head + d + 1) % slots.
+// CHECK-LABEL: func.func @cajal_model_setup
+// CHECK: %[[RING:.*]] = llvm.call @cajal_sim_add_ring(%{{.*}}, %c0_i32{{.*}}, %c2_i64
+// CHECK: llvm.call @cajal_sim_ring_bound_by(%{{.*}}, %c0_i32{{.*}}, %c1_i32
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK-DAG: %[[DATA:.*]] = llvm.call @cajal_sim_ring_data
+// CHECK-DAG: %[[HEAD:.*]] = llvm.call @cajal_sim_ring_head
+// CHECK-DAG: %[[SLOTS:.*]] = llvm.call @cajal_sim_ring_slots
+// CHECK: %[[D:.*]] = arith.fptosi
+// CHECK: %[[A:.*]] = arith.addi %[[HEAD]], %[[D]]
+// CHECK: %[[B:.*]] = arith.addi %[[A]], %c1_i64
+// CHECK: %[[ROW:.*]] = arith.remui %[[B]], %[[SLOTS]]
+// CHECK: %[[OFF:.*]] = arith.muli %[[ROW]], %c4_i64
+// CHECK: llvm.getelementptr %[[DATA]][%[[OFF]]]
+sim.program @Heterogeneous attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %w = arith.constant 1.0e-4 : f64
+  sim.population @P[4] {
+    sim.field @v state unit "V"
+  }
+  sim.connectivity @c @P [0, 4] -> @P [0, 4] rule "all_to_all" {} {autapses = true, multapses = true, stream = 1 : i64}
+  sim.synapses @c_synapses of @c {
+    sim.field @delay_steps internal unit "1"
+  }
+  sim.step {
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      %steps = sim.load @c_synapses::@delay_steps[%syn] : f64
+      %d = arith.fptosi %steps : f64 to i64
+      sim.accumulate %w, @P::@v[%post] delay %d : f64
+      sim.yield
+    }
+  }
+}

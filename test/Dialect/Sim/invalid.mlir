@@ -334,3 +334,22 @@ sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
   sim.step {
   }
 }
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "all_to_all" {} {autapses = true, multapses = true, stream = 0 : i64}
+  sim.step {
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      %x = arith.constant 1.0 : f64
+      %d = arith.constant 2 : i64
+      // expected-error @+1 {{has both a constant and a per-synapse delay}}
+      sim.accumulate %x, @P::@v[%post] delay %d {delay_steps = 2 : i64} : f64
+      sim.yield
+    }
+  }
+}

@@ -71,6 +71,15 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
       sim.accumulate %w, @P::@ge[%post] {delay_steps = 15 : i64} : f64
       sim.yield
     }
+    // CHECK: sim.for_each_spike @exc {
+    // CHECK: sim.accumulate %{{.*}}, @P::@ge[%{{.*}}] delay %{{.*}} {gate = @P::@v} : f64
+    sim.for_each_spike @exc {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      %w = sim.load @exc_w::@w[%syn] : f64
+      %d = arith.constant 3 : i64
+      sim.accumulate %w, @P::@ge[%post] delay %d {gate = @P::@v} : f64
+      sim.yield
+    }
     // CHECK: sim.for_each_spike @exc post {
     // CHECK: sim.store %{{.*}}, @exc_w::@w[%{{.*}}] : f64
     sim.for_each_spike @exc post {

@@ -40,6 +40,9 @@ struct Phase {
   Value postElement;
   DictionaryAttr targets; ///< Synapse target -> postsynaptic field.
   int64_t delaySteps = 0;
+  /// A per-synapse delay in steps (i64), when the projection's delay is not
+  /// a constant.
+  Value synapseDelay;
   /// Fields of the postsynaptic population that are frozen while it is
   /// refractory: inputs into them are dropped then (Brian2's rule).
   llvm::StringSet<> postFrozen;
@@ -155,6 +158,7 @@ LogicalResult Converter::translate(Operation &op, Phase &phase,
         name = bound.getValue();
       builder.create<sm::AccumulateOp>(
           loc, fieldRef(phase.postGroup, name), phase.postElement, value,
+          phase.synapseDelay,
           phase.delaySteps ? builder.getI64IntegerAttr(phase.delaySteps)
                            : IntegerAttr(),
           phase.postFrozen.contains(name)
@@ -508,6 +512,7 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
   // Rule arguments must be numbers: the table is built at set-up.
   SmallVector<NamedAttribute> args;
   int64_t delaySteps = 0;
+  Region *delayRegion = nullptr; // A delay that is not a constant.
   llvm::StringMap<Region *> assigns;
   for (Operation &op : proj.getBody().front()) {
     if (auto arg = dyn_cast<nr::ArgumentOp>(op)) {
@@ -519,11 +524,11 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
                                           builder.getF64FloatAttr(*value)));
     } else if (auto delay = dyn_cast<nr::DelayOp>(op)) {
       std::optional<double> value = constantOf(delay.getDelay());
-      if (!value)
-        return delay.emitError() << "only constant delays are converted to "
-                                    "sim yet";
-      delaySteps = static_cast<int64_t>(std::llround(*value / dt));
-      if (plastic && delaySteps > 0)
+      if (value)
+        delaySteps = static_cast<int64_t>(std::llround(*value / dt));
+      else
+        delayRegion = &delay.getDelay();
+      if (plastic && (delaySteps > 0 || delayRegion))
         return delay.emitError() << "delays of plastic synapses (which "
                                     "delay the whole 'on pre' handler) are "
                                     "not converted to sim yet";
@@ -564,6 +569,9 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
   if (integrate)
     builder.create<sm::FieldOp>(loc, "lastupdate", sm::FieldKind::internal,
                                 "s");
+  if (delayRegion)
+    builder.create<sm::FieldOp>(loc, "delay_steps", sm::FieldKind::internal,
+                                "1");
 
   // Per-synapse parameter values.
   builder.setInsertionPointToEnd(&init);
@@ -608,6 +616,18 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
   if (integrate)
     storeField(loc, f64(0.0, loc), fieldRef(groupName, "lastupdate"),
                initPhase.element);
+  if (delayRegion) {
+    // Drawn per synapse, kept in whole steps (as Brian2 rounds delays).
+    IRMapping mapping;
+    FailureOr<SmallVector<Value>> delay =
+        inlineRegion(*delayRegion, initPhase, mapping);
+    if (failed(delay))
+      return failure();
+    Value steps = builder.create<math::RoundEvenOp>(
+        loc, builder.create<arith::DivFOp>(loc, delay->front(), f64(dt, loc)));
+    storeField(loc, steps, fieldRef(groupName, "delay_steps"),
+               initPhase.element);
+  }
   builder.create<sm::YieldOp>(loc);
 
   // The `on pre` handler, per spike and synapse of the row; then the `on
@@ -634,6 +654,15 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
     phase.element = body.addArgument(builder.getIndexType(), loc);
     phase.targets = proj.getTargets();
     phase.delaySteps = delaySteps;
+    if (delayRegion) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToEnd(&body);
+      Value steps = builder.create<sm::LoadOp>(
+          loc, builder.getF64Type(), fieldRef(groupName, "delay_steps"),
+          phase.element);
+      phase.synapseDelay =
+          builder.create<arith::FPToSIOp>(loc, builder.getI64Type(), steps);
+    }
     if (auto postPop = SymbolTable::lookupNearestSymbolFrom<nr::PopulationOp>(
             proj, proj.getPostAttr()))
       phase.postFrozen =

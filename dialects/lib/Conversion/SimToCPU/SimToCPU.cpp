@@ -29,6 +29,9 @@
 #include "mlir/IR/IRMapping.h"
 
 #include "llvm/ADT/StringMap.h"
+
+#include <array>
+#include <set>
 #include "llvm/ADT/StringSet.h"
 
 namespace cajal {
@@ -84,6 +87,7 @@ struct FunctionState {
   Block *entry = nullptr;
   llvm::StringMap<Value> fieldPointers;
   std::map<std::pair<int32_t, int64_t>, Value> ringRows;
+  std::map<int32_t, std::array<Value, 3>> ringViews;
   Value seed;
 };
 
@@ -112,6 +116,12 @@ private:
   llvm::StringMap<std::string> ringGates;
   /// Per ring field: its population's size.
   llvm::StringMap<int64_t> ringSizes;
+  /// Per ring field: synapse fields of per-synapse delays that size it.
+  llvm::StringMap<std::set<std::string>> ringBounds;
+  /// Per ring, in a function: data, head and slot count.
+  struct RingView {
+    Value data, head, slots;
+  };
   llvm::StringMap<int32_t> spikeRecorderIds;
   int stringCounter = 0;
 
@@ -227,6 +237,22 @@ private:
                  {state.sim, constI32(loc, ring), constI64(loc, delaySteps)});
     }
     return row;
+  }
+
+  /// A ring's data, head and slot count, fetched once per function.
+  std::array<Value, 3> ringView(FunctionState &state, StringRef key) {
+    int32_t ring = ringIds.lookup(key);
+    auto &view = state.ringViews[ring];
+    if (!view[0]) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(state.entry);
+      Location loc = state.func.getLoc();
+      Value id = constI32(loc, ring);
+      view = {call(loc, "cajal_sim_ring_data", ptrType, {state.sim, id}),
+              call(loc, "cajal_sim_ring_head", i64, {state.sim, id}),
+              call(loc, "cajal_sim_ring_slots", i64, {state.sim, id})};
+    }
+    return view;
   }
 
   /// The simulation seed, fetched once per function.
@@ -353,11 +379,25 @@ LogicalResult Lowering::emitSetup() {
   LogicalResult gatesAgree = success();
   program.walk([&](sm::AccumulateOp acc) {
     auto delay = acc.getDelayStepsAttr();
-    if (!delay)
+    if (!delay && !acc.getDelay())
       return;
     std::string key = fieldKey(acc.getField());
     int64_t &slots = ringSlots[key];
-    slots = std::max(slots, delay.getInt() + 2);
+    slots = std::max(slots, (delay ? delay.getInt() : 0) + 2);
+    if (Value dynamic = acc.getDelay()) {
+      // The per-synapse delay is read from a synapse field, whose largest
+      // value sizes the ring after init.
+      auto toInt = dynamic.getDefiningOp<arith::FPToSIOp>();
+      auto load = toInt ? toInt.getIn().getDefiningOp<sm::LoadOp>()
+                        : sm::LoadOp();
+      if (!load) {
+        acc.emitError() << "a per-synapse delay must be a synapse field read "
+                           "in the phase";
+        gatesAgree = failure();
+        return;
+      }
+      ringBounds[key].insert(fieldKey(load.getField()));
+    }
     // One ring per field, delivered one way: all its inputs gated alike.
     std::string gate = acc.getGateAttr() ? fieldKey(acc.getGateAttr()) : "";
     auto [it, inserted] = ringGates.try_emplace(key, gate);
@@ -443,6 +483,10 @@ LogicalResult Lowering::emitSetup() {
              i32,
              {sim, constI32(loc, fieldIds.lookup(key)),
               constI64(loc, slots->second)});
+        for (const std::string &bound : ringBounds[key])
+          call(loc, "cajal_sim_ring_bound_by", i32,
+               {sim, constI32(loc, id),
+                constI32(loc, fieldIds.lookup(bound))});
       }
 
   // Transposed indices for `on post` phases.
@@ -701,11 +745,26 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
       builder.create<LLVM::StoreOp>(loc, store.getValue(), address);
     } else if (auto acc = dyn_cast<sm::AccumulateOp>(op)) {
       Value base;
-      if (auto delay = acc.getDelayStepsAttr())
+      if (auto delay = acc.getDelayStepsAttr()) {
         base = ringRow(state, fieldKey(acc.getField()), delay.getInt() + 1);
-      else
+      } else if (Value steps = acc.getDelay()) {
+        // Row (head + d + 1) % slots of the ring, per synapse.
+        std::string key = fieldKey(acc.getField());
+        auto [data, head, slots] = ringView(state, key);
+        Value row = builder.create<arith::RemUIOp>(
+            loc,
+            builder.create<arith::AddIOp>(
+                loc, builder.create<arith::AddIOp>(loc, head, steps),
+                constI64(loc, 1)),
+            slots);
+        Value offset = builder.create<arith::MulIOp>(
+            loc, row, constI64(loc, ringSizes.lookup(key)));
+        base = builder.create<LLVM::GEPOp>(loc, ptrType, f64, data,
+                                           ValueRange{offset});
+      } else {
         base = fieldPointer(state, acc.getField());
-      if (acc.getGateAttr() && !acc.getDelayStepsAttr()) {
+      }
+      if (acc.getGateAttr() && !acc.getDelayStepsAttr() && !acc.getDelay()) {
         // Arrives now: dropped if the target is refractory in this step.
         Value now = builder.create<arith::MulFOp>(
             loc, builder.create<arith::UIToFPOp>(loc, f64, state.step),

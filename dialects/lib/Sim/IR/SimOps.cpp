@@ -197,6 +197,10 @@ LogicalResult AccumulateOp::verify() {
   // I64Attr accessors are unsigned; the sign is in the attribute.
   if (getDelayStepsAttr() && getDelayStepsAttr().getInt() < 0)
     return emitOpError() << "needs a non-negative delay";
+  if (getDelayStepsAttr() && getDelay())
+    return emitOpError() << "has both a constant and a per-synapse delay";
+  if (getDelay() && !(*this)->getParentOfType<ForEachSpikeOp>())
+    return emitOpError() << "has a per-synapse delay outside a synapse phase";
   if (auto gate = getGateAttr()) {
     if (failed(verifyFieldRef(*this, gate)))
       return failure();

@@ -226,6 +226,20 @@ int32_t cajal_sim_add_ring(cajal_sim *sim, int32_t field, uint64_t num_slots);
 int32_t cajal_sim_add_ring_manual(cajal_sim *sim, int32_t field,
                                   uint64_t num_slots);
 
+/// Per-synapse delays: `delay_field` (a synapse field, whole steps as
+/// doubles, set by init) bounds ring `ring`; after init the ring grows to
+/// the largest delay + 2 rows. A negative or huge delay makes
+/// cajal_sim_create fail. Returns `ring` or -1.
+int32_t cajal_sim_ring_bound_by(cajal_sim *sim, int32_t ring,
+                                int32_t delay_field);
+
+/// A ring's storage for generated code that indexes rows itself: row
+/// (head + d) % slots of `data` (rows of the field's population size) is
+/// delivered d steps after the current one.
+uint64_t cajal_sim_ring_head(cajal_sim *sim, int32_t ring);
+uint64_t cajal_sim_ring_slots(cajal_sim *sim, int32_t ring);
+double *cajal_sim_ring_data(cajal_sim *sim, int32_t ring);
+
 /// Declares a spike recorder of population `pop` (files <pop>_spikes_*.npy);
 /// a population has at most one. Returns its id or -1.
 int32_t cajal_sim_add_spike_recorder(cajal_sim *sim, int32_t pop);

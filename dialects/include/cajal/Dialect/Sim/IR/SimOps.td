@@ -189,13 +189,17 @@ def Sim_AccumulateOp : Sim_Op<"accumulate"> {
     as in Brian2). With `gate` (a field of the same group holding the end
     of the element's refractory period), the value is dropped when the
     element is refractory in the step it arrives: Brian2's rule for
-    variables that are frozen while refractory.
+    variables that are frozen while refractory. A per-synapse delay is the
+    `delay` operand instead (whole steps, >= 0); rings are then sized from
+    the largest delay drawn.
   }];
   let arguments = (ins SymbolRefAttr:$field, Index:$index, F64:$value,
+                       Optional<I64>:$delay,
                        OptionalAttr<I64Attr>:$delay_steps,
                        OptionalAttr<SymbolRefAttr>:$gate);
   let assemblyFormat = [{
-    $value `,` $field `[` $index `]` attr-dict `:` type($value)
+    $value `,` $field `[` $index `]` (`delay` $delay^)? attr-dict `:`
+    type($value)
   }];
   let hasVerifier = 1;
 }
