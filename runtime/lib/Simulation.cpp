@@ -82,6 +82,10 @@ struct Population {
   uint64_t SpikeTotal = 0;
   /// The population's spike recorder, or -1.
   int32_t Recorder = -1;
+  /// Given spikes (cajal_sim_add_spike_source), sorted by (step, neuron),
+  /// and the next one due.
+  std::vector<std::pair<uint64_t, uint32_t>> Given;
+  size_t NextGiven = 0;
 };
 
 struct Connectivity {
@@ -304,8 +308,17 @@ void cajal_sim::beginStep(uint64_t step) {
       if (int status = cajal_state_recorder_add_gather(recorder.File, t, data))
         stepFailed(status);
   }
-  for (Population &pop : Populations)
+  for (Population &pop : Populations) {
     pop.SpikeCount = 0;
+    // Given spikes due now come first in the list (earlier ones, if a run
+    // started later, are skipped).
+    while (pop.NextGiven < pop.Given.size() &&
+           pop.Given[pop.NextGiven].first <= step) {
+      const auto &[due, neuron] = pop.Given[pop.NextGiven++];
+      if (due == step && pop.SpikeCount < pop.Size)
+        pop.Spikes[size_t(pop.SpikeCount++)] = neuron;
+    }
+  }
 }
 
 void cajal_sim::endStep() {
@@ -1014,6 +1027,43 @@ extern "C" uint64_t cajal_sim_ring_slots(cajal_sim *sim, int32_t ring) {
 
 extern "C" double *cajal_sim_ring_data(cajal_sim *sim, int32_t ring) {
   return sim->Rings[size_t(ring)].Buffer.data;
+}
+
+extern "C" int32_t cajal_sim_add_spike_source(cajal_sim *sim, int32_t pop,
+                                              uint64_t count,
+                                              const int64_t *steps,
+                                              const int64_t *neurons) {
+  if (!sim->validPopulation(pop))
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "spike source: no population with id %d", int(pop));
+  Population &population = sim->Populations[size_t(pop)];
+  if (count > 0 && (!steps || !neurons))
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "spike source %s: null spike table",
+                       population.Name.c_str());
+  for (uint64_t k = 0; k < count; ++k)
+    if (steps[k] < 0 || neurons[k] < 0 ||
+        uint64_t(neurons[k]) >= population.Size)
+      return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                         "spike source %s: spike %llu (neuron %lld, step "
+                         "%lld) is out of range",
+                         population.Name.c_str(), (unsigned long long)k,
+                         (long long)neurons[k], (long long)steps[k]);
+  return guardedSetup(sim, population.Name.c_str(), [&]() -> int32_t {
+    for (uint64_t k = 0; k < count; ++k)
+      population.Given.emplace_back(uint64_t(steps[k]),
+                                    uint32_t(neurons[k]));
+    std::sort(population.Given.begin(), population.Given.end());
+    for (size_t k = 1; k < population.Given.size(); ++k)
+      if (population.Given[k] == population.Given[k - 1])
+        return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                           "spike source %s: neuron %u spikes twice in step "
+                           "%llu",
+                           population.Name.c_str(),
+                           population.Given[k].second,
+                           (unsigned long long)population.Given[k].first);
+    return pop;
+  });
 }
 
 extern "C" int32_t cajal_sim_add_spike_recorder(cajal_sim *sim, int32_t pop) {

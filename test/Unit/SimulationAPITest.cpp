@@ -623,6 +623,38 @@ simulate Net for 20 ms, dt = 0.1 ms, seed = 5
   EXPECT_GE(kinds, 10);
 }
 
+TEST(SpikeSource, GivenSpikesAreEmittedAndPropagated) {
+  // spike_times: neuron 0 at 1 ms and 4 ms, neuron 1 at 2.5 ms (steps 10,
+  // 40 and 25). One-to-one jumps of 1 mV reach the targets in the state at
+  // the start of the next step.
+  CompiledModel run = compile(R"(
+import synapses.jump
+neuron Hold {
+  state v: mV = 0 mV
+  equations { v' = 0 mV / ms }
+}
+network Net {
+  population S = spike_times(times = [1 ms, 4 ms, 2.5 ms], indices = [0, 0, 1])
+  population T = 2 of Hold
+  projection p = S -> T : DeltaJump(x = v, w = 1 mV) connect one_to_one()
+  record S.spikes
+  record T.v
+}
+simulate Net for 6 ms, dt = 0.1 ms, seed = 1
+)");
+  ASSERT_NE(run.sim, nullptr);
+  ASSERT_EQ(run.sim->run(60), CAJAL_OK);
+  Simulation::Spikes spikes = run.sim->spikes("S");
+  ASSERT_EQ(spikes.neurons, (std::vector<int32_t>{0, 1, 0}));
+  ASSERT_EQ(spikeSteps(spikes, kDt), (std::vector<int64_t>{10, 25, 40}));
+  Recording v = recorded(*run.sim, "T_v");
+  ASSERT_EQ(v.samples(), 60u);
+  for (int64_t n = 0; n < 60; ++n) {
+    EXPECT_EQ(v.at(n, 0), n <= 10 ? 0.0 : n <= 40 ? 1e-3 : 2e-3) << n;
+    EXPECT_EQ(v.at(n, 1), n <= 25 ? 0.0 : 1e-3) << n;
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // f. Seeds
 //===----------------------------------------------------------------------===//

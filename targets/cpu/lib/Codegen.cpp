@@ -87,6 +87,7 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   CAJAL_SYMBOL(cajal_sim_ring_data);
   CAJAL_SYMBOL(cajal_sim_add_spike_recorder);
   CAJAL_SYMBOL(cajal_sim_add_columns);
+  CAJAL_SYMBOL(cajal_sim_add_spike_source);
   CAJAL_SYMBOL(cajal_sim_column_offsets);
   CAJAL_SYMBOL(cajal_sim_column_synapses);
   CAJAL_SYMBOL(cajal_sim_column_sources);

@@ -353,3 +353,25 @@ sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
     }
   }
 }
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @S[2] {
+  }
+  // expected-error @+1 {{makes neuron 1 spike twice in step 4}}
+  sim.spike_source @S steps [4, 4] indices [1, 1]
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @S[2] {
+  }
+  // expected-error @+1 {{has neuron index 2 outside the population of 2}}
+  sim.spike_source @S steps [4] indices [2]
+  sim.step {
+  }
+}

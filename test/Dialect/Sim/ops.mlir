@@ -93,6 +93,8 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
     // CHECK: sim.record_spikes @P
     sim.record_spikes @P
   }
+  // CHECK: sim.spike_source @P steps [3, 3, 7] indices [0, 1, 0]
+  sim.spike_source @P steps [3, 3, 7] indices [0, 1, 0]
   // CHECK: sim.record_state @P::@v every 10 as "P_v" indices [0, 2]
   sim.record_state @P::@v every 10 as "P_v" indices [0, 2]
 }

@@ -880,6 +880,24 @@ LogicalResult Converter::run() {
     if (auto pop = dyn_cast<nr::PopulationOp>(op)) {
       if (failed(convertPopulation(pop, programBody, initBody)))
         return failure();
+    } else if (auto source = dyn_cast<nr::SpikeSourceOp>(op)) {
+      // Storage-less population whose spikes are given, in whole steps
+      // (Brian2's SpikeGeneratorGroup bins t + dt/1000).
+      if (source.getFile() || !source.getTimes() || !source.getIndices())
+        return source.emitError() << "spike times read from a file are not "
+                                     "converted to sim yet";
+      SmallVector<int64_t> steps;
+      for (double t : *source.getTimes())
+        steps.push_back(static_cast<int64_t>(std::floor(t / dt + 1e-3)));
+      builder.setInsertionPoint(init);
+      auto simPop = builder.create<sm::PopulationOp>(
+          source.getLoc(), source.getSymNameAttr(), source.getSizeAttr());
+      simPop.getFields().emplaceBlock();
+      builder.setInsertionPointToEnd(&programBody);
+      builder.create<sm::SpikeSourceOp>(
+          source.getLoc(), FlatSymbolRefAttr::get(source.getSymNameAttr()),
+          builder.getDenseI64ArrayAttr(steps),
+          builder.getDenseI64ArrayAttr(*source.getIndices()));
     } else if (!isa<nr::ProjectionOp, nr::RecordOp, nr::StimulusOp>(op)) {
       return op.emitError() << "'" << op.getName()
                             << "' is not converted to sim yet";

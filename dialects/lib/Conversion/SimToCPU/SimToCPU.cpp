@@ -198,7 +198,8 @@ private:
   void cloneProgramValues(IRMapping &mapping) {
     for (Operation &op : program.getBody().front())
       if (!isa<sm::PopulationOp, sm::SynapsesOp, sm::ConnectivityOp,
-               sm::InitOp, sm::StepOp, sm::RecordStateOp>(op))
+               sm::InitOp, sm::StepOp, sm::RecordStateOp,
+               sm::SpikeSourceOp>(op))
         builder.clone(op, mapping);
   }
 
@@ -488,6 +489,29 @@ LogicalResult Lowering::emitSetup() {
                {sim, constI32(loc, id),
                 constI32(loc, fieldIds.lookup(bound))});
       }
+
+  // Given spike times, as tables of (step, neuron).
+  for (auto source : body.getOps<sm::SpikeSourceOp>()) {
+    Location loc = source.getLoc();
+    auto table = [&](ArrayRef<int64_t> values) -> Value {
+      if (values.empty())
+        return builder.create<LLVM::ZeroOp>(loc, ptrType);
+      std::string name = "__cajal_spikes" + std::to_string(stringCounter++);
+      {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointToStart(module.getBody());
+        auto type = LLVM::LLVMArrayType::get(i64, values.size());
+        builder.create<LLVM::GlobalOp>(loc, type, /*isConstant=*/true,
+                                       LLVM::Linkage::Internal, name,
+                                       builder.getI64TensorAttr(values));
+      }
+      return builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
+    };
+    call(loc, "cajal_sim_add_spike_source", i32,
+         {sim, constI32(loc, populationIds.lookup(source.getPopulation())),
+          constI64(loc, static_cast<int64_t>(source.getSteps().size())),
+          table(source.getSteps()), table(source.getIndices())});
+  }
 
   // Transposed indices for `on post` phases.
   llvm::StringSet<> columns;

@@ -11,6 +11,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
+#include <set>
+
 using namespace mlir;
 using namespace cajal::sim;
 
@@ -143,6 +145,29 @@ LogicalResult ForEachSpikeOp::verifyRegions() {
 }
 
 LogicalResult LoadOp::verify() { return verifyFieldRef(*this, getField()); }
+
+LogicalResult SpikeSourceOp::verify() {
+  auto pop = dyn_cast_or_null<PopulationOp>(
+      mlir::SymbolTable::lookupSymbolIn(programOf(*this), getPopulationAttr()));
+  if (!pop)
+    return emitOpError() << getPopulationAttr()
+                         << " is not a 'sim.population' of this program";
+  if (getSteps().size() != getIndices().size())
+    return emitOpError() << "needs as many steps as indices";
+  std::set<std::pair<int64_t, int64_t>> seen;
+  for (auto [step, index] : llvm::zip(getSteps(), getIndices())) {
+    if (step < 0)
+      return emitOpError() << "has a spike before step 0";
+    if (index < 0 || index >= pop.getSizeAttr().getInt())
+      return emitOpError() << "has neuron index " << index
+                           << " outside the population of "
+                           << pop.getSizeAttr().getInt();
+    if (!seen.insert({step, index}).second)
+      return emitOpError() << "makes neuron " << index
+                           << " spike twice in step " << step;
+  }
+  return success();
+}
 
 LogicalResult RecordStateOp::verify() {
   if (failed(verifyFieldRef(*this, getField())))

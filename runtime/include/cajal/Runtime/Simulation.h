@@ -26,7 +26,8 @@
 ///   1. every delay ring adds its current row into its field (input that
 ///      arrived in the previous step);
 ///   2. state recorders that are due sample their fields (values at t);
-///   3. spike lists are cleared, then `step(sim, n)` runs the phases; the
+///   3. spike lists are cleared (and given spikes due, cajal_sim_add_spike_
+///      source, put in them), then `step(sim, n)` runs the phases; the
 ///      neuron phases call cajal_sim_emit_spike, the projection phases read
 ///      the spike lists, `sim.record_spikes` calls cajal_sim_record_spikes;
 ///   4. every ring advances; the interrupt flag and progress bar are polled.
@@ -239,6 +240,13 @@ int32_t cajal_sim_ring_bound_by(cajal_sim *sim, int32_t ring,
 uint64_t cajal_sim_ring_head(cajal_sim *sim, int32_t ring);
 uint64_t cajal_sim_ring_slots(cajal_sim *sim, int32_t ring);
 double *cajal_sim_ring_data(cajal_sim *sim, int32_t ring);
+
+/// Gives population `pop` spikes: neuron `neurons[k]` spikes in step
+/// `steps[k]`, before the step's phases run. A neuron may spike at most once
+/// per step. Returns `pop` or -1.
+int32_t cajal_sim_add_spike_source(cajal_sim *sim, int32_t pop,
+                                   uint64_t count, const int64_t *steps,
+                                   const int64_t *neurons);
 
 /// Declares a spike recorder of population `pop` (files <pop>_spikes_*.npy);
 /// a population has at most one. Returns its id or -1.

@@ -148,6 +148,21 @@ def Sim_ForEachSpikeOp : Sim_Op<"for_each_spike", [HasParent<"StepOp">]> {
   let hasRegionVerifier = 1;
 }
 
+def Sim_SpikeSourceOp : Sim_Op<"spike_source", [HasParent<"ProgramOp">]> {
+  let summary = "given spikes of a population";
+  let description = [{
+    Neuron `indices[k]` of `population` spikes in step `steps[k]`, before
+    the step's phases run (so projections and recorders see it as any other
+    spike). A neuron spikes at most once per step.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$population,
+                       DenseI64ArrayAttr:$steps, DenseI64ArrayAttr:$indices);
+  let assemblyFormat = [{
+    $population `steps` $steps `indices` $indices attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
 def Sim_RecordStateOp : Sim_Op<"record_state", [HasParent<"ProgramOp">]> {
   let summary = "samples a field of some elements every few steps";
   let description = [{
