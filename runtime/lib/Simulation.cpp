@@ -86,6 +86,10 @@ struct Population {
   /// and the next one due.
   std::vector<std::pair<uint64_t, uint32_t>> Given;
   size_t NextGiven = 0;
+  /// Storage reserved for the next BlockFields fields
+  /// (cajal_sim_reserve_fields), BlockStride doubles apart.
+  std::unique_ptr<double[], FreeDeleter> Block;
+  uint64_t BlockFields = 0, BlockUsed = 0, BlockStride = 0;
 };
 
 struct Connectivity {
@@ -103,7 +107,9 @@ struct Field {
   bool Synaptic = false;
   int32_t Group = -1;
   uint64_t Size = 0;
-  std::unique_ptr<double[], FreeDeleter> Data;
+  /// The elements: in Owned, or in the population's Block.
+  double *Data = nullptr;
+  std::unique_ptr<double[], FreeDeleter> Owned;
 };
 
 struct Ring {
@@ -285,7 +291,7 @@ void cajal_sim::beginStep(uint64_t step) {
   for (Ring &ring : Rings) {
     if (ring.Manual)
       continue;
-    double *field = Fields[size_t(ring.Field)].Data.get();
+    double *field = Fields[size_t(ring.Field)].Data;
     const double *row = cajal_ring_current(&ring.Buffer);
     const uint64_t count = ring.Buffer.num_neurons;
     for (uint64_t i = 0; i < count; ++i)
@@ -294,7 +300,7 @@ void cajal_sim::beginStep(uint64_t step) {
   for (StateRecorder &recorder : StateRecorders) {
     if (step % recorder.Every != 0)
       continue;
-    const double *data = Fields[size_t(recorder.Field)].Data.get();
+    const double *data = Fields[size_t(recorder.Field)].Data;
     try {
       recorder.Times.push_back(t);
       for (int32_t index : recorder.Indices)
@@ -960,12 +966,48 @@ extern "C" int32_t cajal_sim_add_field(cajal_sim *sim, const char *name,
     field.Synaptic = is_synaptic != 0;
     field.Group = group;
     field.Size = size;
-    field.Data = allocateZeroed(size);
-    if (!field.Data)
-      throw std::bad_alloc();
+    Population *pop = is_synaptic ? nullptr : &sim->Populations[size_t(group)];
+    if (pop && pop->BlockUsed < pop->BlockFields) {
+      field.Data = pop->Block.get() + pop->BlockUsed++ * pop->BlockStride;
+    } else {
+      field.Owned = allocateZeroed(size);
+      if (!field.Owned)
+        throw std::bad_alloc();
+      field.Data = field.Owned.get();
+    }
     sim->Fields.push_back(std::move(field));
     return int32_t(sim->Fields.size() - 1);
   });
+}
+
+extern "C" int32_t cajal_sim_reserve_fields(cajal_sim *sim, int32_t pop,
+                                            uint64_t count) {
+  if (!sim->validPopulation(pop))
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "fields: no population with id %d", int(pop));
+  Population &population = sim->Populations[size_t(pop)];
+  if (population.Block)
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "population %s: fields reserved twice",
+                       population.Name.c_str());
+  const uint64_t perLine = Alignment / sizeof(double);
+  const uint64_t stride = (population.Size + perLine - 1) / perLine * perLine;
+  if (count > 0 && stride > UINT64_MAX / count)
+    return setupFailed(sim, CAJAL_ERROR_OUT_OF_MEMORY,
+                       "population %s: too many fields",
+                       population.Name.c_str());
+  return guardedSetup(sim, population.Name.c_str(), [&] {
+    population.Block = allocateZeroed(std::max<uint64_t>(count * stride, 1));
+    if (!population.Block)
+      throw std::bad_alloc();
+    population.BlockFields = count;
+    population.BlockStride = stride;
+    return pop;
+  });
+}
+
+extern "C" double *cajal_sim_population_block(cajal_sim *sim, int32_t pop) {
+  return sim->Populations[size_t(pop)].Block.get();
 }
 
 extern "C" int32_t cajal_sim_add_ring(cajal_sim *sim, int32_t field,
@@ -1157,7 +1199,7 @@ extern "C" int32_t cajal_sim_add_state_recorder(cajal_sim *sim,
 //===----------------------------------------------------------------------===//
 
 extern "C" double *cajal_sim_field_data(cajal_sim *sim, int32_t field) {
-  return sim->Fields[size_t(field)].Data.get();
+  return sim->Fields[size_t(field)].Data;
 }
 
 extern "C" double *cajal_sim_ring_row(cajal_sim *sim, int32_t ring,

@@ -263,3 +263,56 @@ sim.program @Heterogeneous attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed 
     }
   }
 }
+
+// -----
+
+// A neuron phase is split in two loops: the update (no calls, so LLVM can
+// vectorise it) and the threshold with its spikes, which recomputes what it
+// reads of the first part (here the refractory test) and reloads the new
+// state. Fields of a population live in one block at constant offsets.
+// CHECK-LABEL: func.func @cajal_model_setup
+// CHECK: llvm.call @cajal_sim_reserve_fields(%{{.*}}, %c0_i32{{.*}}, %c2_i64
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK: %[[BLOCK:.*]] = llvm.call @cajal_sim_population_block
+// CHECK-DAG: %[[V:.*]] = llvm.getelementptr %[[BLOCK]][0]
+// CHECK-DAG: %[[UNTIL:.*]] = llvm.getelementptr %[[BLOCK]][8]
+// CHECK: scf.for
+// CHECK-NOT: llvm.call
+// CHECK: llvm.store
+// CHECK: }
+// CHECK: scf.for
+// CHECK: llvm.getelementptr %[[UNTIL]]
+// CHECK: arith.cmpf olt
+// CHECK: llvm.getelementptr %[[V]]
+// CHECK: arith.cmpf ogt
+// CHECK: scf.if
+// CHECK: llvm.call @cajal_sim_emit_spike
+sim.program @Split attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %decay = arith.constant 0.99 : f64
+  %th = arith.constant 1.0 : f64
+  sim.population @P[4] {
+    sim.field @v state unit "V"
+    sim.field @refractory_until internal unit "s"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %t = sim.time : f64
+      %until = sim.load @P::@refractory_until[%i] : f64
+      %refr = arith.cmpf olt, %t, %until : f64
+      %v = sim.load @P::@v[%i] : f64
+      %dv = arith.mulf %v, %decay : f64
+      %kept = arith.select %refr, %v, %dv : f64
+      sim.store %kept, @P::@v[%i] : f64
+      %nv = sim.load @P::@v[%i] : f64
+      %over = arith.cmpf ogt, %nv, %th : f64
+      %true = arith.constant true
+      %ready = arith.xori %refr, %true : i1
+      %fire = arith.andi %over, %ready : i1
+      scf.if %fire {
+        sim.emit_spike @P[%i]
+      }
+      sim.yield
+    }
+  }
+}

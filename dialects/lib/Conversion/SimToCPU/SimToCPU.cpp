@@ -27,7 +27,10 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <array>
@@ -88,6 +91,7 @@ struct FunctionState {
   llvm::StringMap<Value> fieldPointers;
   std::map<std::pair<int32_t, int64_t>, Value> ringRows;
   std::map<int32_t, std::array<Value, 3>> ringViews;
+  std::map<int32_t, Value> blocks;
   Value seed;
 };
 
@@ -109,6 +113,8 @@ private:
   double dt = 0;
 
   llvm::StringMap<int32_t> populationIds, connectivityIds, fieldIds;
+  /// Population fields: (population id, offset in doubles in its block).
+  llvm::StringMap<std::pair<int32_t, int32_t>> blockSlots;
   /// Population of each population field, by key; for rings.
   llvm::StringMap<int32_t> ringIds;
   llvm::StringMap<int64_t> ringSlots;
@@ -142,6 +148,21 @@ private:
     LLVM::LLVMFuncOp callee = runtimeFunction(name, result, argTypes);
     auto op = builder.create<LLVM::CallOp>(loc, callee, args);
     return result ? op.getResult() : Value();
+  }
+
+  /// Marks a libm declaration as free of side effects, so LLVM may hoist
+  /// and vectorise it (with a vector math library) like an intrinsic.
+  void markPureMath(StringRef name) {
+    auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
+    if (!fn || fn.getMemoryAttr())
+      return;
+    MLIRContext *context = module.getContext();
+    fn.setMemoryAttr(LLVM::MemoryEffectsAttr::get(
+        context, {LLVM::ModRefInfo::NoModRef, LLVM::ModRefInfo::NoModRef,
+                  LLVM::ModRefInfo::NoModRef}));
+    fn.setPassthroughAttr(
+        ArrayAttr::get(context, {StringAttr::get(context, "nounwind"),
+                                 StringAttr::get(context, "willreturn")}));
   }
 
   Value constI32(Location loc, int64_t value) {
@@ -208,6 +229,13 @@ private:
   LogicalResult emitPhases(Block &phases, FunctionState &state);
   LogicalResult emitForEach(sm::ForEachOp phase, FunctionState &state,
                             IRMapping &mapping);
+  /// A neuron phase split in two loops: `head` (integration, no calls)
+  /// and `tail` (threshold and spikes), which re-runs `recomputed` (the
+  /// pure part of the head it reads).
+  struct Fission {
+    SmallVector<Operation *> head, tail, recomputed;
+  };
+  std::optional<Fission> planFission(Block &body);
   LogicalResult emitForEachSpike(sm::ForEachSpikeOp phase,
                                  FunctionState &state, IRMapping &mapping);
   void cloneBody(Block &body, IRMapping &mapping);
@@ -220,9 +248,22 @@ private:
       OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPointToStart(state.entry);
       Location loc = state.func.getLoc();
-      // After the step constant of init functions, which it may not use.
-      pointer = call(loc, "cajal_sim_field_data", ptrType,
-                     {state.sim, constI32(loc, fieldIds.lookup(key))});
+      auto slot = blockSlots.find(key);
+      if (slot != blockSlots.end()) {
+        // A population field: block + k * stride, so that LLVM sees every
+        // field of the population as one object at constant distances.
+        auto [pop, offset] = slot->second;
+        Value &block = state.blocks[pop];
+        if (!block)
+          block = call(loc, "cajal_sim_population_block", ptrType,
+                       {state.sim, constI32(loc, pop)});
+        builder.setInsertionPointAfterValue(block);
+        pointer = builder.create<LLVM::GEPOp>(
+            loc, ptrType, f64, block, ArrayRef<LLVM::GEPArg>{offset});
+      } else {
+        pointer = call(loc, "cajal_sim_field_data", ptrType,
+                       {state.sim, constI32(loc, fieldIds.lookup(key))});
+      }
     }
     return pointer;
   }
@@ -435,6 +476,18 @@ LogicalResult Lowering::emitSetup() {
       call(loc, "cajal_sim_add_population", i32,
            {sim, stringPointer(loc, pop.getSymName()),
             constI64(loc, pop.getSize())});
+      // All of its fields in one block (Simulation.h's layout).
+      auto fields = pop.getFields().getOps<sm::FieldOp>();
+      int64_t count = std::distance(fields.begin(), fields.end());
+      int64_t stride = (pop.getSize() + 7) / 8 * 8;
+      if (count > 0 && count * stride <= INT32_MAX) {
+        call(loc, "cajal_sim_reserve_fields", i32,
+             {sim, constI32(loc, id), constI64(loc, count)});
+        int32_t k = 0;
+        for (auto field : fields)
+          blockSlots[(pop.getSymName() + "::" + field.getSymName()).str()] = {
+              id, static_cast<int32_t>(k++ * stride)};
+      }
       declareFields(pop, pop.getSymName(), pop.getSymName(), 0, id);
     } else if (auto table = dyn_cast<sm::ConnectivityOp>(op)) {
       std::optional<int32_t> rule = ruleCode(table.getRule());
@@ -659,11 +712,102 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
   } else {
     upper = constIndex(loc, end);
   }
-  auto loop = builder.create<scf::ForOp>(loc, lower, upper, one);
-  builder.setInsertionPoint(loop.getBody()->getTerminator());
-  mapping.map(phase.getBody().getArgument(0), loop.getInductionVar());
-  cloneBody(phase.getBody().front(), mapping);
+  Block &body = phase.getBody().front();
+  std::optional<Fission> fission;
+  if (isa<sm::StepOp>(phase->getParentOp()))
+    fission = planFission(body);
+  if (!fission) {
+    auto loop = builder.create<scf::ForOp>(loc, lower, upper, one);
+    builder.setInsertionPoint(loop.getBody()->getTerminator());
+    mapping.map(body.getArgument(0), loop.getInductionVar());
+    cloneBody(body, mapping);
+    return success();
+  }
+  // Two loops: the updates (no calls, so LLVM vectorises them), then the
+  // spikes, recomputing what they read of the first part.
+  auto update = builder.create<scf::ForOp>(loc, lower, upper, one);
+  builder.setInsertionPoint(update.getBody()->getTerminator());
+  IRMapping first = mapping;
+  first.map(body.getArgument(0), update.getInductionVar());
+  for (Operation *op : fission->head)
+    builder.clone(*op, first);
+  builder.setInsertionPointAfter(update);
+  auto spikes = builder.create<scf::ForOp>(loc, lower, upper, one);
+  builder.setInsertionPoint(spikes.getBody()->getTerminator());
+  IRMapping second = mapping;
+  second.map(body.getArgument(0), spikes.getInductionVar());
+  for (Operation *op : fission->recomputed)
+    builder.clone(*op, second);
+  for (Operation *op : fission->tail)
+    builder.clone(*op, second);
   return success();
+}
+
+std::optional<Lowering::Fission> Lowering::planFission(Block &body) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    ops.push_back(&op);
+  auto emits = [](Operation *op) {
+    return op->walk([](sm::EmitSpikeOp) { return WalkResult::interrupt(); })
+        .wasInterrupted();
+  };
+  size_t cut = 0;
+  while (cut < ops.size() && !emits(ops[cut]))
+    ++cut;
+  if (cut == 0 || cut == ops.size())
+    return std::nullopt;
+  // The threshold test between the last update and the spike (reading the
+  // new state) belongs to the second loop.
+  while (cut > 0 && !isa<sm::StoreOp>(ops[cut - 1]))
+    --cut;
+  if (cut == 0)
+    return std::nullopt;
+  Fission plan;
+  plan.head.assign(ops.begin(), ops.begin() + cut);
+  plan.tail.assign(ops.begin() + cut, ops.end());
+  // The head must be free of calls and other effects but loads and stores
+  // of its own element (anything else would stop vectorisation anyway).
+  llvm::StringSet<> stored;
+  for (Operation *op : plan.head) {
+    if (auto store = dyn_cast<sm::StoreOp>(op)) {
+      stored.insert(fieldKey(store.getField()));
+      continue;
+    }
+    if (op->getNumRegions() || isa<sm::EmitSpikeOp, sm::AccumulateOp,
+                                   nr::PropagatorOp>(op))
+      return std::nullopt;
+    if (!isa<sm::LoadOp, sm::RandomOp>(op) && !isMemoryEffectFree(op))
+      return std::nullopt;
+  }
+  // What the tail reads of the head is recomputed: only pure ops and loads
+  // of fields the head does not change qualify.
+  llvm::SetVector<Operation *> needed;
+  SmallVector<Value> work;
+  llvm::SmallPtrSet<Operation *, 16> headSet(plan.head.begin(),
+                                             plan.head.end());
+  for (Operation *op : plan.tail)
+    op->walk([&](Operation *inner) {
+      for (Value operand : inner->getOperands())
+        work.push_back(operand);
+    });
+  while (!work.empty()) {
+    Operation *def = work.pop_back_val().getDefiningOp();
+    if (!def || !headSet.contains(def) || needed.contains(def))
+      continue;
+    if (auto load = dyn_cast<sm::LoadOp>(def)) {
+      if (stored.contains(fieldKey(load.getField())))
+        return std::nullopt;
+    } else if (isa<sm::StoreOp>(def)) {
+      return std::nullopt;
+    }
+    needed.insert(def);
+    for (Value operand : def->getOperands())
+      work.push_back(operand);
+  }
+  for (Operation *op : plan.head)
+    if (needed.contains(op))
+      plan.recomputed.push_back(op);
+  return plan;
 }
 
 LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
@@ -866,6 +1010,7 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
                   builder.create<arith::MulFOp>(loc, x,
                                                 constF64(loc, 1.0 / 6)))));
       Value expm1 = call(loc, "expm1", f64, {x});
+      markPureMath("expm1");
       Value ratio = builder.create<arith::DivFOp>(loc, expm1, x);
       exprel.replaceAllUsesWith(
           builder.create<arith::SelectOp>(loc, small, series, ratio)

@@ -215,6 +215,16 @@ int32_t cajal_sim_add_connectivity(cajal_sim *sim, const char *name,
 int32_t cajal_sim_add_field(cajal_sim *sim, const char *name,
                             int32_t is_synaptic, int32_t group);
 
+/// Reserves one zeroed, 64-byte aligned block for the next `count` fields
+/// of population `pop` (declared after this call): field k of them starts at
+/// block + k * stride doubles, stride = the population size rounded up to a
+/// multiple of 8. Generated code then reaches every field from one pointer
+/// (cajal_sim_population_block), so the compiler can prove the fields do
+/// not overlap and vectorise loops over them. Returns `pop` or -1.
+int32_t cajal_sim_reserve_fields(cajal_sim *sim, int32_t pop, uint64_t count);
+/// The block of cajal_sim_reserve_fields (NULL without one).
+double *cajal_sim_population_block(cajal_sim *sim, int32_t pop);
+
 /// Declares a delay ring of `num_slots` rows delivering into population field
 /// `field` (see step 2 above). Returns its id or -1.
 int32_t cajal_sim_add_ring(cajal_sim *sim, int32_t field, uint64_t num_slots);
