@@ -100,6 +100,9 @@ struct Connectivity {
   /// postsynaptic neuron, its synapse ids and their presynaptic neurons.
   std::vector<uint64_t> ColumnOffsets, ColumnSynapses;
   std::vector<uint32_t> ColumnSources;
+  /// The row (presynaptic neuron minus pre_begin) of every synapse, built
+  /// on request (cajal_sim_synapse_sources).
+  std::vector<uint32_t> Sources;
 };
 
 struct Field {
@@ -1248,6 +1251,25 @@ extern "C" int32_t cajal_sim_add_columns(cajal_sim *sim, int32_t conn) {
       }
     return conn;
   });
+}
+
+extern "C" const uint32_t *cajal_sim_synapse_sources(cajal_sim *sim,
+                                                     int32_t conn) {
+  Connectivity &table = sim->Connectivities[size_t(conn)];
+  if (table.Sources.size() != table.Csr.num_synapses) {
+    try {
+      table.Sources.resize(size_t(table.Csr.num_synapses));
+    } catch (const std::bad_alloc &) {
+      fail(CAJAL_ERROR_OUT_OF_MEMORY, "%s: out of memory",
+           table.Name.c_str());
+      return nullptr;
+    }
+    for (uint64_t row = 0; row < table.Csr.num_pre; ++row)
+      for (uint64_t k = table.Csr.row_offsets[row];
+           k < table.Csr.row_offsets[row + 1]; ++k)
+        table.Sources[size_t(k)] = uint32_t(row);
+  }
+  return table.Sources.data();
 }
 
 extern "C" const uint64_t *cajal_sim_column_offsets(cajal_sim *sim,

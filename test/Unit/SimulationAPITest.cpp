@@ -655,6 +655,30 @@ simulate Net for 6 ms, dt = 0.1 ms, seed = 1
   }
 }
 
+TEST(ProjectionInitialisers, ReadPreAndPostIndices) {
+  // i and j are the neurons' indices in their populations (not in the
+  // slice): all-to-all from P[2:6] to Q, synapse k = 4 (i - 2) + j.
+  CompiledModel run = compile(R"(
+import neurons.lif
+import synapses.jump
+network Net {
+  population P = 6 of DeltaLIF
+  population Q = 4 of DeltaLIF
+  projection p = P[2:6] -> Q : DeltaJump(x = v) connect all_to_all() {
+    w = (i * 10 + j) * 1 mV
+  }
+}
+simulate Net for 1 ms
+)");
+  ASSERT_NE(run.sim, nullptr);
+  std::vector<double> w = run.sim->field("p.w");
+  ASSERT_EQ(w.size(), 16u);
+  for (int i = 2; i < 6; ++i)
+    for (int j = 0; j < 4; ++j)
+      EXPECT_EQ(w[size_t(4 * (i - 2) + j)], (i * 10 + j) * 1e-3)
+          << "i = " << i << ", j = " << j;
+}
+
 //===----------------------------------------------------------------------===//
 // f. Seeds
 //===----------------------------------------------------------------------===//

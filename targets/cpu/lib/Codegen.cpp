@@ -89,6 +89,7 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   CAJAL_SYMBOL(cajal_sim_ring_data);
   CAJAL_SYMBOL(cajal_sim_add_spike_recorder);
   CAJAL_SYMBOL(cajal_sim_add_columns);
+  CAJAL_SYMBOL(cajal_sim_synapse_sources);
   CAJAL_SYMBOL(cajal_sim_reserve_fields);
   CAJAL_SYMBOL(cajal_sim_population_block);
   CAJAL_SYMBOL(cajal_sim_add_spike_source);

@@ -80,6 +80,15 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
       sim.accumulate %w, @P::@ge[%post] delay %d {gate = @P::@v} : f64
       sim.yield
     }
+    // CHECK: sim.for_each_spike @exc {
+    // CHECK: sim.synapse_pre @exc[%{{.*}}]
+    // CHECK: sim.synapse_post @exc[%{{.*}}]
+    sim.for_each_spike @exc {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      %i = sim.synapse_pre @exc[%syn]
+      %j = sim.synapse_post @exc[%syn]
+      sim.yield
+    }
     // CHECK: sim.for_each_spike @exc post {
     // CHECK: sim.store %{{.*}}, @exc_w::@w[%{{.*}}] : f64
     sim.for_each_spike @exc post {

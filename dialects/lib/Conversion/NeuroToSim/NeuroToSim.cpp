@@ -40,6 +40,10 @@ struct Phase {
   Value postElement;
   DictionaryAttr targets; ///< Synapse target -> postsynaptic field.
   int64_t delaySteps = 0;
+  /// In a projection's phases: its table, and (in spike phases) the pre
+  /// and post neuron indices; `i` and `j` read them.
+  StringRef synapseTable;
+  Value preElement;
   /// A per-synapse delay in steps (i64), when the projection's delay is not
   /// a constant.
   Value synapseDelay;
@@ -208,6 +212,28 @@ LogicalResult Converter::translate(Operation &op, Phase &phase,
     case nr::Builtin::index:
       value = indexToF64(phase.element, loc);
       break;
+    case nr::Builtin::pre_index:
+    case nr::Builtin::post_index: {
+      bool pre = builtin.getBuiltin() == nr::Builtin::pre_index;
+      Value index = pre ? phase.preElement : phase.postElement;
+      if (!index && !phase.synapseTable.empty()) {
+        auto table =
+            FlatSymbolRefAttr::get(builder.getContext(), phase.synapseTable);
+        Type indexType = builder.getIndexType();
+        index = pre ? builder.create<sm::SynapsePreOp>(loc, indexType, table,
+                                                        phase.element)
+                          .getResult()
+                    : builder.create<sm::SynapsePostOp>(loc, indexType, table,
+                                                         phase.element)
+                          .getResult();
+      }
+      if (!index)
+        return builtin.emitError() << "'" << nr::stringifyBuiltin(
+                                          builtin.getBuiltin())
+                                   << "' is only defined for synapses";
+      value = indexToF64(index, loc);
+      break;
+    }
     default:
       return builtin.emitError() << "'" << nr::stringifyBuiltin(
                                         builtin.getBuiltin())
@@ -556,6 +582,7 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
   builder.setInsertionPointToEnd(&groupFields);
   Phase initPhase;
   initPhase.group = groupName;
+  initPhase.synapseTable = proj.getSymName();
   for (auto param : synBody.getOps<nr::ParameterOp>()) {
     builder.create<sm::FieldOp>(param.getLoc(), param.getSymName(),
                                 sm::FieldKind::parameter, param.getUnit());
@@ -650,6 +677,7 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
     body.addArgument(builder.getIndexType(), loc);
     Phase phase = initPhase;
     phase.postGroup = proj.getPost();
+    phase.preElement = body.getArgument(0);
     phase.postElement = body.addArgument(builder.getIndexType(), loc);
     phase.element = body.addArgument(builder.getIndexType(), loc);
     phase.targets = proj.getTargets();
@@ -887,7 +915,8 @@ LogicalResult Converter::run() {
         return source.emitError() << "spike times read from a file are not "
                                      "converted to sim yet";
       SmallVector<int64_t> steps;
-      for (double t : *source.getTimes())
+      std::optional<ArrayRef<double>> times = source.getTimes();
+      for (double t : *times)
         steps.push_back(static_cast<int64_t>(std::floor(t / dt + 1e-3)));
       builder.setInsertionPoint(init);
       auto simPop = builder.create<sm::PopulationOp>(

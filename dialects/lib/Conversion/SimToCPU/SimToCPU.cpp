@@ -92,6 +92,7 @@ struct FunctionState {
   std::map<std::pair<int32_t, int64_t>, Value> ringRows;
   std::map<int32_t, std::array<Value, 3>> ringViews;
   std::map<int32_t, Value> blocks;
+  std::map<std::pair<std::string, int32_t>, Value> tableArrays;
   Value seed;
 };
 
@@ -295,6 +296,19 @@ private:
               call(loc, "cajal_sim_ring_slots", i64, {state.sim, id})};
     }
     return view;
+  }
+
+  /// An array of a connectivity table (`getter` is the runtime function),
+  /// fetched once per function.
+  Value tableArray(FunctionState &state, StringRef getter, int32_t table) {
+    Value &array = state.tableArrays[{getter.str(), table}];
+    if (!array) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(state.entry);
+      Location loc = state.func.getLoc();
+      array = call(loc, getter, ptrType, {state.sim, constI32(loc, table)});
+    }
+    return array;
   }
 
   /// The simulation seed, fetched once per function.
@@ -950,6 +964,30 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
       Value old = builder.create<LLVM::LoadOp>(loc, f64, address);
       Value sum = builder.create<arith::AddFOp>(loc, old, acc.getValue());
       builder.create<LLVM::StoreOp>(loc, sum, address);
+    } else if (isa<sm::SynapsePreOp, sm::SynapsePostOp>(op)) {
+      // pre_begin + row of the synapse, or post_begin + its target.
+      bool pre = isa<sm::SynapsePreOp>(op);
+      auto tableRef = op->getAttrOfType<FlatSymbolRefAttr>("connectivity");
+      auto table = dyn_cast_or_null<sm::ConnectivityOp>(
+          SymbolTable::lookupSymbolIn(program, tableRef));
+      if (!table)
+        return op->emitError() << tableRef << " is not a connectivity table";
+      Value array = tableArray(
+          state, pre ? "cajal_sim_synapse_sources" : "cajal_sim_targets",
+          connectivityIds.lookup(tableRef.getValue()));
+      Value k = builder.create<arith::IndexCastOp>(loc, i64, op->getOperand(0));
+      Value entry = builder.create<LLVM::LoadOp>(
+          loc, i32,
+          builder.create<LLVM::GEPOp>(loc, ptrType, i32, array,
+                                      ValueRange{k}));
+      Value neuron = builder.create<arith::AddIOp>(
+          loc, builder.create<arith::ExtUIOp>(loc, i64, entry),
+          constI64(loc, pre ? table.getPreRange()[0]
+                            : table.getPostRange()[0]));
+      op->getResult(0).replaceAllUsesWith(
+          builder.create<arith::IndexCastOp>(loc, builder.getIndexType(),
+                                             neuron)
+              .getResult());
     } else if (auto spike = dyn_cast<sm::EmitSpikeOp>(op)) {
       call(loc, "cajal_sim_emit_spike", Type(),
            {state.sim,

@@ -288,6 +288,11 @@ double *cajal_sim_ring_row(cajal_sim *sim, int32_t ring, uint64_t delay_steps);
 const uint64_t *cajal_sim_row_offsets(cajal_sim *sim, int32_t conn);
 const uint32_t *cajal_sim_targets(cajal_sim *sim, int32_t conn);
 
+/// The row of every synapse of table `conn` (its presynaptic neuron minus
+/// pre_begin), built on the first call (4 bytes per synapse; for
+/// initialisers that read `i`). NULL if memory runs out.
+const uint32_t *cajal_sim_synapse_sources(cajal_sim *sim, int32_t conn);
+
 /// Declares that generated code walks connectivity table `conn` by
 /// postsynaptic neuron (`on post` handlers): builds its transposed index.
 /// Returns `conn` or -1.

@@ -225,6 +225,29 @@ def Sim_EmitSpikeOp : Sim_Op<"emit_spike"> {
   let assemblyFormat = "$population `[` $index `]` attr-dict";
 }
 
+def Sim_SynapsePreOp : Sim_Op<"synapse_pre", [Pure]> {
+  let summary = "the presynaptic neuron of a synapse";
+  let description = [{
+    The index, in its population, of the presynaptic neuron of synapse
+    `synapse` of table `connectivity` (what `i` means in a projection's
+    initialisers).
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$connectivity, Index:$synapse);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$connectivity `[` $synapse `]` attr-dict";
+}
+
+def Sim_SynapsePostOp : Sim_Op<"synapse_post", [Pure]> {
+  let summary = "the postsynaptic neuron of a synapse";
+  let description = [{
+    The index, in its population, of the postsynaptic neuron of synapse
+    `synapse` of table `connectivity` (`j` in a projection's initialisers).
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$connectivity, Index:$synapse);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$connectivity `[` $synapse `]` attr-dict";
+}
+
 def Sim_RecordSpikesOp : Sim_Op<"record_spikes", [HasParent<"StepOp">]> {
   let summary = "appends this step's spikes of a population to a recorder";
   let arguments = (ins FlatSymbolRefAttr:$population);
