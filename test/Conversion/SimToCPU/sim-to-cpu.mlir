@@ -316,3 +316,39 @@ sim.program @Split attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i6
     }
   }
 }
+
+// -----
+
+// A phase that stores nothing before its spike (a Poisson source): the
+// first loop draws and stores the spike condition in a flag field of the
+// population's block, the second reads it back.
+// CHECK-LABEL: func.func @cajal_model_setup
+// CHECK: llvm.call @cajal_sim_reserve_fields(%{{.*}}, %c0_i32{{.*}}, %c1_i64
+// CHECK: llvm.mlir.addressof @{{.*}} : !llvm.ptr
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK: scf.for
+// CHECK: arith.cmpf olt
+// CHECK: %[[FLAG:.*]] = arith.uitofp %{{.*}} : i1 to f64
+// CHECK: llvm.store %[[FLAG]]
+// CHECK-NOT: llvm.call @cajal_sim_emit_spike
+// CHECK: scf.for
+// CHECK: %[[READ:.*]] = llvm.load
+// CHECK: %[[SET:.*]] = arith.cmpf one, %[[READ]]
+// CHECK: scf.if %[[SET]]
+// CHECK: llvm.call @cajal_sim_emit_spike
+sim.program @Source attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %p = arith.constant 1.5e-3 : f64
+  sim.population @In[8] {
+  }
+  sim.step {
+    sim.for_each @In {
+    ^bb0(%i: index):
+      %u = sim.random "uniform01" stream 3 entity %i : f64
+      %fire = arith.cmpf olt, %u, %p : f64
+      scf.if %fire {
+        sim.emit_spike @In[%i]
+      }
+      sim.yield
+    }
+  }
+}

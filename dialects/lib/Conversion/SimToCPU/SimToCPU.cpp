@@ -73,6 +73,9 @@ std::optional<int32_t> distributionCode(StringRef distribution) {
       .Default(std::nullopt);
 }
 
+/// The scratch field of a flagged fission (see Lowering::planFission).
+constexpr const char *kFlagField = "__spike_flag";
+
 /// "group::field" as a key.
 std::string fieldKey(SymbolRefAttr ref) {
   std::string key = ref.getRootReference().str();
@@ -235,7 +238,12 @@ private:
   /// pure part of the head it reads).
   struct Fission {
     SmallVector<Operation *> head, tail, recomputed;
+    /// When set, the head stores this spike condition into the group's flag
+    /// field and the tail reads it back.
+    Value flag;
   };
+  /// Populations whose step needs a flag field (a flagged fission).
+  llvm::StringSet<> flaggedPopulations;
   std::optional<Fission> planFission(Block &body);
   LogicalResult emitForEachSpike(sm::ForEachSpikeOp phase,
                                  FunctionState &state, IRMapping &mapping);
@@ -490,6 +498,22 @@ LogicalResult Lowering::emitSetup() {
       call(loc, "cajal_sim_add_population", i32,
            {sim, stringPointer(loc, pop.getSymName()),
             constI64(loc, pop.getSize())});
+      // A flag field when a step phase of it needs one (planFission).
+      bool flagged = false;
+      program.walk([&](sm::ForEachOp phase) {
+        if (phase.getGroup() == pop.getSymName() && !phase.getRange() &&
+            isa<sm::StepOp>(phase->getParentOp()))
+          if (std::optional<Fission> plan =
+                  planFission(phase.getBody().front()))
+            flagged |= static_cast<bool>(plan->flag);
+      });
+      if (flagged) {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointToEnd(&pop.getFields().front());
+        builder.create<sm::FieldOp>(loc, kFlagField, sm::FieldKind::internal,
+                                    "1");
+        flaggedPopulations.insert(pop.getSymName());
+      }
       // All of its fields in one block (Simulation.h's layout).
       auto fields = pop.getFields().getOps<sm::FieldOp>();
       int64_t count = std::distance(fields.begin(), fields.end());
@@ -728,8 +752,11 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
   }
   Block &body = phase.getBody().front();
   std::optional<Fission> fission;
-  if (isa<sm::StepOp>(phase->getParentOp()))
+  if (isa<sm::StepOp>(phase->getParentOp()) && !phase.getRange())
     fission = planFission(body);
+  if (fission && fission->flag &&
+      !flaggedPopulations.contains(phase.getGroup()))
+    fission.reset();
   if (!fission) {
     auto loop = builder.create<scf::ForOp>(loc, lower, upper, one);
     builder.setInsertionPoint(loop.getBody()->getTerminator());
@@ -739,17 +766,35 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
   }
   // Two loops: the updates (no calls, so LLVM vectorises them), then the
   // spikes, recomputing what they read of the first part.
+  SymbolRefAttr flagField;
+  if (fission->flag)
+    flagField = SymbolRefAttr::get(
+        builder.getStringAttr(phase.getGroup()),
+        {FlatSymbolRefAttr::get(builder.getContext(), kFlagField)});
   auto update = builder.create<scf::ForOp>(loc, lower, upper, one);
   builder.setInsertionPoint(update.getBody()->getTerminator());
   IRMapping first = mapping;
   first.map(body.getArgument(0), update.getInductionVar());
   for (Operation *op : fission->head)
     builder.clone(*op, first);
+  if (fission->flag) {
+    Value asDouble = builder.create<arith::UIToFPOp>(
+        loc, f64, first.lookup(fission->flag));
+    builder.create<sm::StoreOp>(loc, flagField, update.getInductionVar(),
+                                asDouble);
+  }
   builder.setInsertionPointAfter(update);
   auto spikes = builder.create<scf::ForOp>(loc, lower, upper, one);
   builder.setInsertionPoint(spikes.getBody()->getTerminator());
   IRMapping second = mapping;
   second.map(body.getArgument(0), spikes.getInductionVar());
+  if (fission->flag) {
+    Value stored = builder.create<sm::LoadOp>(loc, f64, flagField,
+                                              spikes.getInductionVar());
+    second.map(fission->flag,
+               builder.create<arith::CmpFOp>(loc, arith::CmpFPredicate::ONE,
+                                             stored, constF64(loc, 0.0)));
+  }
   for (Operation *op : fission->recomputed)
     builder.clone(*op, second);
   for (Operation *op : fission->tail)
@@ -772,11 +817,21 @@ std::optional<Lowering::Fission> Lowering::planFission(Block &body) {
     return std::nullopt;
   // The threshold test between the last update and the spike (reading the
   // new state) belongs to the second loop.
+  size_t emit = cut;
   while (cut > 0 && !isa<sm::StoreOp>(ops[cut - 1]))
     --cut;
-  if (cut == 0)
-    return std::nullopt;
   Fission plan;
+  if (cut == 0) {
+    // Nothing is stored before the spike (a Poisson source draws and
+    // tests): the first loop computes the spike condition into a flag
+    // array, the second reads it.
+    auto branch = dyn_cast<scf::IfOp>(ops[emit]);
+    if (!branch || !branch.getCondition().getDefiningOp() ||
+        branch.getCondition().getDefiningOp()->getBlock() != &body)
+      return std::nullopt;
+    plan.flag = branch.getCondition();
+    cut = emit;
+  }
   plan.head.assign(ops.begin(), ops.begin() + cut);
   plan.tail.assign(ops.begin() + cut, ops.end());
   // The head must be free of calls and other effects but loads and stores
@@ -805,7 +860,10 @@ std::optional<Lowering::Fission> Lowering::planFission(Block &body) {
         work.push_back(operand);
     });
   while (!work.empty()) {
-    Operation *def = work.pop_back_val().getDefiningOp();
+    Value value = work.pop_back_val();
+    if (value == plan.flag)
+      continue; // Read from the flag array.
+    Operation *def = value.getDefiningOp();
     if (!def || !headSet.contains(def) || needed.contains(def))
       continue;
     if (auto load = dyn_cast<sm::LoadOp>(def)) {
