@@ -262,6 +262,10 @@ int main(int argc, char **argv) {
                        "Set a network parameter: name=value; repeatable");
   buildCmd->add_flag("--object-only", objectOnly,
                      "Write only the object file (no linking)");
+  bool buildRuntimeParameters = false;
+  buildCmd->add_flag("--runtime-parameters", buildRuntimeParameters,
+                     "Keep every parameter a field that programs linking "
+                     "the library can change after cajal_sim_create");
   emitCmd->add_flag("--debug-info", emitDebugInfo,
                     "Print the model-file location of every operation");
 
@@ -360,8 +364,9 @@ int main(int argc, char **argv) {
     mlir::MLIRContext context(registry);
     context.loadAllAvailableDialects();
     SimulationOptions simOptions;
-    // Artifacts keep parameters as fields only where they vary; the values
-    // of --set are compiled in.
+    // By default parameters are compiled in where they are one value per
+    // population (the values of --set included).
+    simOptions.specializeParameters = !buildRuntimeParameters;
     mlir::OwningOpRef<mlir::ModuleOp> ir = lowerModel(
         *model->compilation, context, *model->diags, Stage::LLVM, simOptions);
     model->diags->printAll(llvm::errs(), colors);
