@@ -99,6 +99,9 @@ void printModel(const ModelDecl &model, bool explain, llvm::raw_ostream &os) {
   }
   os << fmt::format("      method {}: {}\n", model.method,
                     model.methodReason);
+  if (model.modelKind == ModelDecl::ModelKind::Synapse)
+    os << "      integrated at events: from the synapse's last update to "
+          "each pre or post spike\n";
 }
 
 /// What `cajal check` prints for a model that passed.
