@@ -480,7 +480,8 @@ extern "C" cajal_sim *cajal_sim_create(const cajal_model *model,
           sim.reset();
           fail(CAJAL_ERROR_INVALID_ARGUMENT,
                "%s: synapse %llu has a delay of %g steps; delays must be "
-               "between 0 and 1e9 steps",
+               "between 0 and 1e9 steps (draw them from a bounded "
+               "distribution, e.g. clipped_normal)",
                name.c_str(), (unsigned long long)k, steps);
           return nullptr;
         }
