@@ -34,15 +34,9 @@
 using cajal::test::NpyArray;
 using cajal::test::readNpy;
 using cajal::test::ScratchDir;
+using cajal::test::slurp;
 
 namespace {
-
-std::string slurp(const std::string &path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool contains(const std::string &text, const std::string &part) {
   return text.find(part) != std::string::npos;

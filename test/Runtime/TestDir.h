@@ -10,6 +10,8 @@
 #include "gtest/gtest.h"
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -39,6 +41,14 @@ public:
 private:
   std::string Path;
 };
+
+/// The whole content of a (text) file; empty if it cannot be read.
+inline std::string slurp(const std::string &path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 } // namespace cajal::test
 

@@ -482,6 +482,22 @@ simulate Net for 60 ms, dt = 0.1 ms, seed = 1
 // e. Delayed synapse
 //===----------------------------------------------------------------------===//
 
+/// A neuron that integrates v' = (E_L - v + R I) / tau_m from E_L and
+/// spikes once when v > -55 mV (then v = -1 V: never again); with
+/// `stimulus S.I = 2 nA` (R I = 20 mV) it spikes in step 138 (see below).
+const std::string singleSpikeSource = R"(
+import synapses.jump
+neuron Source {
+  parameter tau_m: ms = 10 ms
+  parameter E_L: mV = -70 mV
+  parameter R: Mohm = 10 Mohm
+  input I: nA
+  state v: mV = E_L
+  equations { v' = (E_L - v + R * I) / tau_m }
+  spike when v > -55 mV { v = -1000 mV }
+}
+)";
+
 TEST(DelayedSynapse, JumpArrivesAfterTheDelay) {
   // The source integrates v' = (E_L - v + R I) / tau_m from E_L with
   // R I = 20 mV and spikes once when v > -55 mV (then v = -1 V: never
@@ -496,17 +512,7 @@ TEST(DelayedSynapse, JumpArrivesAfterTheDelay) {
   // happens 15 steps later: the jump appears in the state at the start of
   // step s + 15 + 1, so samples 0 .. s + 15 hold 0, sample s + 16 holds w
   // and sample n > s + 16 holds w exp(-(n - s - 16) dt / tau).
-  CompiledModel run = compile(R"(
-import synapses.jump
-neuron Source {
-  parameter tau_m: ms = 10 ms
-  parameter E_L: mV = -70 mV
-  parameter R: Mohm = 10 Mohm
-  input I: nA
-  state v: mV = E_L
-  equations { v' = (E_L - v + R * I) / tau_m }
-  spike when v > -55 mV { v = -1000 mV }
-}
+  CompiledModel run = compile(singleSpikeSource + R"(
 neuron Decay {
   parameter tau: ms = 10 ms
   state v: mV = 0 mV
@@ -569,17 +575,7 @@ TEST(DelayedSynapse, PerSynapseDelaysArriveEachAfterItsOwn) {
   // own delay drawn from uniform(0.5 ms, 3 ms) (rounded to whole steps, as
   // Brian2 does): target j (synapse j of the all-to-all row) sees the jump
   // in the state at the start of step s + d_j + 1, and not before.
-  CompiledModel run = compile(R"(
-import synapses.jump
-neuron Source {
-  parameter tau_m: ms = 10 ms
-  parameter E_L: mV = -70 mV
-  parameter R: Mohm = 10 Mohm
-  input I: nA
-  state v: mV = E_L
-  equations { v' = (E_L - v + R * I) / tau_m }
-  spike when v > -55 mV { v = -1000 mV }
-}
+  CompiledModel run = compile(singleSpikeSource + R"(
 neuron Hold {
   state v: mV = 0 mV
   equations { v' = 0 mV / ms }

@@ -6,11 +6,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "cajal/AST/ASTDumper.h"
-#include "cajal/Dialect/InitAllDialects.h"
 #include "cajal/Driver/Compiler.h"
 #include "cajal/Driver/Simulation.h"
 #include "cajal/Target/CPU/Codegen.h"
-#include "cajal/MLIRGen/MLIRGen.h"
 
 #include "CLI/CLI.hpp"
 #include "fmt/format.h"
@@ -182,6 +180,35 @@ std::optional<LoadedModel> loadModel(const std::string &file,
   return model;
 }
 
+/// A model lowered to a stage, for `emit` and `build`; `context` owns `ir`.
+struct LoweredModel {
+  LoadedModel source;
+  std::unique_ptr<mlir::MLIRContext> context;
+  mlir::OwningOpRef<mlir::ModuleOp> ir;
+};
+
+std::optional<LoweredModel> lowerFile(const std::string &file,
+                                      const FrontendOptions &options,
+                                      Stage stage, bool specializeParameters,
+                                      bool colors) {
+  std::optional<LoadedModel> source = loadModel(file, options, colors);
+  if (!source)
+    return std::nullopt;
+  LoweredModel model{std::move(*source), nullptr, nullptr};
+  mlir::DialectRegistry registry;
+  registerPipelineDialects(registry);
+  model.context = std::make_unique<mlir::MLIRContext>(registry);
+  model.context->loadAllAvailableDialects();
+  SimulationOptions simOptions;
+  simOptions.specializeParameters = specializeParameters;
+  model.ir = lowerModel(*model.source.compilation, *model.context,
+                        *model.source.diags, stage, simOptions);
+  model.source.diags->printAll(llvm::errs(), colors);
+  if (!model.ir)
+    return std::nullopt;
+  return model;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -225,7 +252,7 @@ int main(int argc, char **argv) {
   bool emitRuntimeParameters = false;
   emitCmd->add_flag("--runtime-parameters", emitRuntimeParameters,
                     "Keep every parameter a run-time field (no "
-                    "specialisation)");
+                    "specialisation; stages sim and llvm)");
 
   std::string runFile, outputDir, durationText;
   std::optional<uint64_t> seed;
@@ -359,23 +386,13 @@ int main(int argc, char **argv) {
   }
 
   if (*buildCmd) {
-    std::optional<LoadedModel> model = loadModel(buildFile, options, colors);
-    if (!model)
-      return 1;
-    mlir::DialectRegistry registry;
-    registerPipelineDialects(registry);
-    mlir::MLIRContext context(registry);
-    context.loadAllAvailableDialects();
-    SimulationOptions simOptions;
     // By default parameters are compiled in where they are one value per
     // population (the values of --set included).
-    simOptions.specializeParameters = !buildRuntimeParameters;
-    mlir::OwningOpRef<mlir::ModuleOp> ir = lowerModel(
-        *model->compilation, context, *model->diags, Stage::LLVM, simOptions);
-    model->diags->printAll(llvm::errs(), colors);
-    if (!ir)
+    std::optional<LoweredModel> model = lowerFile(
+        buildFile, options, Stage::LLVM, !buildRuntimeParameters, colors);
+    if (!model)
       return 1;
-    auto outputs = cpu::buildArtifacts(*ir, buildDir, objectOnly);
+    auto outputs = cpu::buildArtifacts(*model->ir, buildDir, objectOnly);
     if (!outputs) {
       llvm::errs() << "error: " << llvm::toString(outputs.takeError())
                    << "\n";
@@ -389,48 +406,13 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  if (*emitCmd && stage != "neuro") {
-    std::optional<LoadedModel> model = loadModel(emitFile, options, colors);
-    if (!model)
-      return 1;
-    mlir::DialectRegistry registry;
-    registerPipelineDialects(registry);
-    mlir::MLIRContext context(registry);
-    context.loadAllAvailableDialects();
-    SimulationOptions simOptions;
-    simOptions.specializeParameters = !emitRuntimeParameters;
-    mlir::OwningOpRef<mlir::ModuleOp> ir =
-        lowerModel(*model->compilation, context, *model->diags,
-                   stage == "sim" ? Stage::Sim : Stage::LLVM, simOptions);
-    model->diags->printAll(llvm::errs(), colors);
-    if (!ir)
-      return 1;
-    mlir::OpPrintingFlags flags;
-    if (emitDebugInfo)
-      flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false)
-          .useLocalScope();
-    ir->print(llvm::outs(), flags);
-    llvm::outs() << "\n";
-    return 0;
-  }
-
   if (*emitCmd) {
-    auto c = Compilation::fromFile(emitFile, options);
-    llvm::errs() << c->renderDiagnostics(colors);
-    if (!c->succeeded())
-      return 1;
-    mlir::DialectRegistry registry;
-    registerAllDialects(registry);
-    mlir::MLIRContext context(registry);
-    context.loadAllAvailableDialects();
-    std::vector<const Module *> modules;
-    for (const auto &m : c->getModules())
-      modules.push_back(m.get());
-    DiagnosticEngine genDiags(const_cast<SourceManager &>(c->sources()));
-    mlir::OwningOpRef<mlir::ModuleOp> ir =
-        generateNeuro(context, modules, genDiags);
-    genDiags.printAll(llvm::errs(), colors);
-    if (!ir)
+    Stage emitStage = stage == "neuro" ? Stage::Neuro
+                      : stage == "sim" ? Stage::Sim
+                                       : Stage::LLVM;
+    std::optional<LoweredModel> model = lowerFile(
+        emitFile, options, emitStage, !emitRuntimeParameters, colors);
+    if (!model)
       return 1;
     mlir::OpPrintingFlags flags;
     // Locations inline and in parseable form, so the output can be fed to
@@ -438,7 +420,7 @@ int main(int argc, char **argv) {
     if (emitDebugInfo)
       flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false)
           .useLocalScope();
-    ir->print(llvm::outs(), flags);
+    model->ir->print(llvm::outs(), flags);
     llvm::outs() << "\n";
     return 0;
   }

@@ -424,10 +424,8 @@ LogicalResult Converter::neuronPhase(nr::PopulationOp pop, Block &step) {
   }
 
   // 1. Integrate. States frozen while refractory keep their value.
+  llvm::StringSet<> frozen = frozenWhenRefractory(model);
   for (auto integrate : modelBody.getOps<nr::IntegrateOp>()) {
-    llvm::StringSet<> frozen;
-    for (Attribute a : integrate.getFrozenWhenRefractory())
-      frozen.insert(cast<FlatSymbolRefAttr>(a).getValue());
     IRMapping mapping;
     for (Operation &op : integrate.getBody().front().without_terminator()) {
       auto update = dyn_cast<nr::UpdateOp>(op);

@@ -29,6 +29,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
@@ -45,6 +46,7 @@ namespace cajal {
 using namespace mlir;
 namespace nr = cajal::neuro;
 namespace sm = cajal::sim;
+using cajal::sim::fieldKey;
 
 namespace {
 
@@ -75,14 +77,6 @@ std::optional<int32_t> distributionCode(StringRef distribution) {
 
 /// The scratch field of a flagged fission (see Lowering::planFission).
 constexpr const char *kFlagField = "__spike_flag";
-
-/// "group::field" as a key.
-std::string fieldKey(SymbolRefAttr ref) {
-  std::string key = ref.getRootReference().str();
-  for (FlatSymbolRefAttr nested : ref.getNestedReferences())
-    key += "::" + nested.getValue().str();
-  return key;
-}
 
 /// Per generated function: the simulation handle, the step number and the
 /// pointers fetched once at its entry.
@@ -242,8 +236,9 @@ private:
     /// field and the tail reads it back.
     Value flag;
   };
-  /// Populations whose step needs a flag field (a flagged fission).
-  llvm::StringSet<> flaggedPopulations;
+  /// The split of each step phase over a whole population that can be
+  /// split, planned once at set-up (which declares the flag fields).
+  llvm::DenseMap<Operation *, Fission> fissions;
   std::optional<Fission> planFission(Block &body);
   LogicalResult emitForEachSpike(sm::ForEachSpikeOp phase,
                                  FunctionState &state, IRMapping &mapping);
@@ -490,6 +485,20 @@ LogicalResult Lowering::emitSetup() {
     }
   };
 
+  // Split step phases over whole populations where possible.
+  llvm::StringSet<> flaggedPopulations;
+  program.walk([&](sm::ForEachOp phase) {
+    if (phase.getRange() || !isa<sm::StepOp>(phase->getParentOp()) ||
+        !isa_and_nonnull<sm::PopulationOp>(
+            SymbolTable::lookupSymbolIn(program, phase.getGroup())))
+      return;
+    if (std::optional<Fission> plan = planFission(phase.getBody().front())) {
+      if (plan->flag)
+        flaggedPopulations.insert(phase.getGroup());
+      fissions[phase] = std::move(*plan);
+    }
+  });
+
   for (Operation &op : body) {
     Location loc = op.getLoc();
     if (auto pop = dyn_cast<sm::PopulationOp>(op)) {
@@ -498,21 +507,12 @@ LogicalResult Lowering::emitSetup() {
       call(loc, "cajal_sim_add_population", i32,
            {sim, stringPointer(loc, pop.getSymName()),
             constI64(loc, pop.getSize())});
-      // A flag field when a step phase of it needs one (planFission).
-      bool flagged = false;
-      program.walk([&](sm::ForEachOp phase) {
-        if (phase.getGroup() == pop.getSymName() && !phase.getRange() &&
-            isa<sm::StepOp>(phase->getParentOp()))
-          if (std::optional<Fission> plan =
-                  planFission(phase.getBody().front()))
-            flagged |= static_cast<bool>(plan->flag);
-      });
-      if (flagged) {
+      // A flag field when a split phase of it needs one.
+      if (flaggedPopulations.contains(pop.getSymName())) {
         OpBuilder::InsertionGuard guard(builder);
         builder.setInsertionPointToEnd(&pop.getFields().front());
         builder.create<sm::FieldOp>(loc, kFlagField, sm::FieldKind::internal,
                                     "1");
-        flaggedPopulations.insert(pop.getSymName());
       }
       // All of its fields in one block (Simulation.h's layout).
       auto fields = pop.getFields().getOps<sm::FieldOp>();
@@ -751,23 +751,19 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
     upper = constIndex(loc, end);
   }
   Block &body = phase.getBody().front();
-  std::optional<Fission> fission;
-  if (isa<sm::StepOp>(phase->getParentOp()) && !phase.getRange())
-    fission = planFission(body);
-  if (fission && fission->flag &&
-      !flaggedPopulations.contains(phase.getGroup()))
-    fission.reset();
-  if (!fission) {
+  auto planned = fissions.find(phase);
+  if (planned == fissions.end()) {
     auto loop = builder.create<scf::ForOp>(loc, lower, upper, one);
     builder.setInsertionPoint(loop.getBody()->getTerminator());
     mapping.map(body.getArgument(0), loop.getInductionVar());
     cloneBody(body, mapping);
     return success();
   }
+  const Fission &fission = planned->second;
   // Two loops: the updates (no calls, so LLVM vectorises them), then the
   // spikes, recomputing what they read of the first part.
   SymbolRefAttr flagField;
-  if (fission->flag)
+  if (fission.flag)
     flagField = SymbolRefAttr::get(
         builder.getStringAttr(phase.getGroup()),
         {FlatSymbolRefAttr::get(builder.getContext(), kFlagField)});
@@ -775,11 +771,11 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
   builder.setInsertionPoint(update.getBody()->getTerminator());
   IRMapping first = mapping;
   first.map(body.getArgument(0), update.getInductionVar());
-  for (Operation *op : fission->head)
+  for (Operation *op : fission.head)
     builder.clone(*op, first);
-  if (fission->flag) {
+  if (fission.flag) {
     Value asDouble = builder.create<arith::UIToFPOp>(
-        loc, f64, first.lookup(fission->flag));
+        loc, f64, first.lookup(fission.flag));
     builder.create<sm::StoreOp>(loc, flagField, update.getInductionVar(),
                                 asDouble);
   }
@@ -788,16 +784,16 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
   builder.setInsertionPoint(spikes.getBody()->getTerminator());
   IRMapping second = mapping;
   second.map(body.getArgument(0), spikes.getInductionVar());
-  if (fission->flag) {
+  if (fission.flag) {
     Value stored = builder.create<sm::LoadOp>(loc, f64, flagField,
                                               spikes.getInductionVar());
-    second.map(fission->flag,
+    second.map(fission.flag,
                builder.create<arith::CmpFOp>(loc, arith::CmpFPredicate::ONE,
                                              stored, constF64(loc, 0.0)));
   }
-  for (Operation *op : fission->recomputed)
+  for (Operation *op : fission.recomputed)
     builder.clone(*op, second);
-  for (Operation *op : fission->tail)
+  for (Operation *op : fission.tail)
     builder.clone(*op, second);
   return success();
 }

@@ -261,3 +261,10 @@ OpFoldResult TimestepOp::fold(FoldAdaptor) {
     return program.getDtAttr();
   return {};
 }
+
+std::string cajal::sim::fieldKey(SymbolRefAttr field) {
+  std::string key = field.getRootReference().str();
+  for (FlatSymbolRefAttr nested : field.getNestedReferences())
+    key += "::" + nested.getValue().str();
+  return key;
+}

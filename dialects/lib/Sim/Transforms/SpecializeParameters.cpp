@@ -24,6 +24,7 @@ namespace cajal::sim {
 
 using namespace mlir;
 namespace sm = cajal::sim;
+using cajal::sim::fieldKey;
 
 namespace {
 
@@ -33,14 +34,6 @@ struct FieldUses {
   SmallVector<sm::StoreOp> stores;
   bool writtenInStep = false;
 };
-
-/// "group::field" as a key.
-std::string fieldKey(SymbolRefAttr ref) {
-  std::string key = ref.getRootReference().str();
-  for (FlatSymbolRefAttr nested : ref.getNestedReferences())
-    key += "::" + nested.getValue().str();
-  return key;
-}
 
 struct SpecializeParameters
     : cajal::sim::impl::SimSpecializeParametersBase<SpecializeParameters> {

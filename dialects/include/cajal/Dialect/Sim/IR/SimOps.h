@@ -17,4 +17,14 @@
 #define GET_OP_CLASSES
 #include "cajal/Dialect/Sim/IR/SimOps.h.inc"
 
+#include <string>
+
+namespace cajal::sim {
+
+/// A field reference (@group::@field) as the string "group::field", for
+/// maps keyed by field.
+std::string fieldKey(mlir::SymbolRefAttr field);
+
+} // namespace cajal::sim
+
 #endif // CAJAL_DIALECT_SIM_IR_SIMOPS_H
