@@ -23,3 +23,23 @@ config.environment["CAJAL_STDLIB"] = os.path.join(config.cajal_src_root, "stdlib
 tool_dirs = [config.cajal_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["cajal", "cajal-opt"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# The CUDA target: `ptxas` assembles the PTX it emits (lit tests check it is
+# valid); `cuda-gpu` is on where the CUDA driver finds a GPU, for the tests
+# that run kernels.
+import ctypes
+import shutil
+ptxas = shutil.which("ptxas") or next(
+    (p for p in [os.path.join(os.environ.get("CUDA_HOME", "/usr/local/cuda"),
+                              "bin", "ptxas")] if os.path.exists(p)), None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+try:
+    cuda = ctypes.CDLL("libcuda.so.1")
+    count = ctypes.c_int(0)
+    if cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 \
+            and count.value > 0:
+        config.available_features.add("cuda-gpu")
+except OSError:
+    pass

@@ -381,6 +381,12 @@ extern "C" int cajal_write_summary_json(const char *dir,
       json.Text += "\n    }";
     }
     json.Text += summary->num_projections ? "\n  ]" : "]";
+    if (summary->device) {
+      json.key("device", 2, false);
+      json.string(summary->device);
+      json.key("device_bytes", 2, false);
+      json.number(summary->device_bytes);
+    }
     json.key("wall_s", 2, false);
     json.Text += "{";
     json.key("setup", 4, true);

@@ -26,6 +26,7 @@
 #include "cajal/Runtime/Recorder.h"
 
 #include "ErrorImpl.h"
+#include "SimulationImpl.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -56,10 +57,6 @@ constexpr uint64_t MaxPopulationSize = uint64_t(1) << 32;
 /// Recorded neuron indices are int32 in the .npy files.
 constexpr uint64_t MaxRecordedIndex = uint64_t(INT32_MAX);
 
-struct FreeDeleter {
-  void operator()(double *data) const { std::free(data); }
-};
-
 /// A zeroed, 64-byte aligned array of `count` doubles (never null for
 /// count = 0, so generated code may take its address).
 std::unique_ptr<double[], FreeDeleter> allocateZeroed(uint64_t count) {
@@ -72,77 +69,6 @@ std::unique_ptr<double[], FreeDeleter> allocateZeroed(uint64_t count) {
     std::memset(data, 0, bytes);
   return std::unique_ptr<double[], FreeDeleter>(static_cast<double *>(data));
 }
-
-struct Population {
-  std::string Name;
-  uint64_t Size = 0;
-  /// This step's spikes, in emission order; capacity Size.
-  std::vector<uint32_t> Spikes;
-  uint64_t SpikeCount = 0;
-  uint64_t SpikeTotal = 0;
-  /// The population's spike recorder, or -1.
-  int32_t Recorder = -1;
-  /// Given spikes (cajal_sim_add_spike_source), sorted by (step, neuron),
-  /// and the next one due.
-  std::vector<std::pair<uint64_t, uint32_t>> Given;
-  size_t NextGiven = 0;
-  /// Storage reserved for the next BlockFields fields
-  /// (cajal_sim_reserve_fields), BlockStride doubles apart.
-  std::unique_ptr<double[], FreeDeleter> Block;
-  uint64_t BlockFields = 0, BlockUsed = 0, BlockStride = 0;
-};
-
-struct Connectivity {
-  std::string Name;
-  int32_t Pre = -1, Post = -1;
-  cajal_csr Csr = {};
-  /// The transposed index, built on request (cajal_sim_add_columns): per
-  /// postsynaptic neuron, its synapse ids and their presynaptic neurons.
-  std::vector<uint64_t> ColumnOffsets, ColumnSynapses;
-  std::vector<uint32_t> ColumnSources;
-  /// The row (presynaptic neuron minus pre_begin) of every synapse, built
-  /// on request (cajal_sim_synapse_sources).
-  std::vector<uint32_t> Sources;
-};
-
-struct Field {
-  std::string Name;
-  bool Synaptic = false;
-  int32_t Group = -1;
-  uint64_t Size = 0;
-  /// The elements: in Owned, or in the population's Block.
-  double *Data = nullptr;
-  std::unique_ptr<double[], FreeDeleter> Owned;
-};
-
-struct Ring {
-  int32_t Field = -1;
-  cajal_ring Buffer = {};
-  /// Delivered by generated code (cajal_sim_add_ring_manual), not here.
-  bool Manual = false;
-  /// Synapse fields of per-synapse delays (in steps): after init, the ring
-  /// grows to the largest of them + 2 rows (cajal_sim_ring_bound_by).
-  std::vector<int32_t> BoundFields;
-};
-
-struct SpikeRecorder {
-  int32_t Population = -1;
-  /// In-memory copy of everything recorded (the files may be absent).
-  std::vector<int32_t> Neurons;
-  std::vector<double> Times;
-  cajal_spike_recorder *File = nullptr;
-};
-
-struct StateRecorder {
-  std::string Name;
-  int32_t Field = -1;
-  std::vector<int32_t> Indices;
-  uint64_t Every = 1;
-  std::vector<double> Times;
-  /// Samples, row-major (sample, recorded neuron).
-  std::vector<double> Values;
-  cajal_state_recorder *File = nullptr;
-};
 
 /// Writes `text` to `path`; false with the error recorded on failure.
 int writeTextFile(const std::string &path, const std::string &text) {
@@ -166,102 +92,6 @@ void appendNumber(std::string &text, double value) {
 }
 
 } // namespace
-
-struct cajal_sim {
-  const cajal_model *Model = nullptr;
-  std::string OutputDir; // Empty: in memory only.
-  std::string Target = "cpu";
-  uint64_t Seed = 0;
-  double Dt = 0.0;
-  bool WriteCsv = false;
-  int Progress = 0;
-
-  std::vector<Population> Populations;
-  std::vector<Connectivity> Connectivities;
-  std::vector<Field> Fields;
-  std::vector<Ring> Rings;
-  std::vector<SpikeRecorder> SpikeRecorders;
-  std::vector<StateRecorder> StateRecorders;
-
-  /// The first set-up failure, reported by cajal_sim_create.
-  int SetupStatus = CAJAL_OK;
-  std::string SetupError;
-  /// Set once setup and init ran without error; only then is there
-  /// anything to finish.
-  bool Ready = false;
-  bool Finished = false;
-
-  /// The first recorder failure inside the step loop (disk full, ...);
-  /// cajal_sim_run stops and returns it.
-  int StepStatus = CAJAL_OK;
-  std::string StepError;
-
-  uint64_t StepsDone = 0;
-  /// Steps asked for by all runs so far (steps_done falls short of it after
-  /// an interrupt).
-  uint64_t StepsRequested = 0;
-  bool Interrupted = false;
-
-  double CreateStart = 0.0;
-  double SetupWall = 0.0;
-  double RunWall = 0.0;
-
-  ~cajal_sim() {
-    for (Connectivity &conn : Connectivities)
-      cajal_csr_free(&conn.Csr);
-    for (Ring &ring : Rings)
-      cajal_ring_free(&ring.Buffer);
-    for (SpikeRecorder &recorder : SpikeRecorders)
-      cajal_spike_recorder_close(recorder.File);
-    for (StateRecorder &recorder : StateRecorders)
-      cajal_state_recorder_close(recorder.File);
-  }
-
-  /// Keeps the current cajal_last_error() as the first set-up failure.
-  int32_t noteSetupFailure(int status) {
-    if (SetupStatus == CAJAL_OK) {
-      SetupStatus = status;
-      SetupError = cajal_last_error();
-    }
-    return -1;
-  }
-
-  /// Records a failure inside the step loop; the run stops after the step.
-  void stepFailed(int status) {
-    if (StepStatus == CAJAL_OK) {
-      StepStatus = status;
-      StepError = cajal_last_error();
-    }
-  }
-
-  bool hasOutput() const { return !OutputDir.empty(); }
-
-  std::string outputPath(const std::string &file) const {
-    std::string path = OutputDir;
-    if (path.back() != '/')
-      path += '/';
-    return path + file;
-  }
-
-  bool validPopulation(int32_t pop) const {
-    return pop >= 0 && size_t(pop) < Populations.size();
-  }
-  bool validConnectivity(int32_t conn) const {
-    return conn >= 0 && size_t(conn) < Connectivities.size();
-  }
-  bool validField(int32_t field) const {
-    return field >= 0 && size_t(field) < Fields.size();
-  }
-
-  /// The driver's part of step n before the model runs: due state samples,
-  /// ring delivery, cleared spike lists.
-  void beginStep(uint64_t step);
-  /// The driver's part after the model ran: spike totals, ring advance.
-  void endStep();
-  int flushRecorders();
-  int writeSummary();
-  int writeCsvFiles();
-};
 
 namespace {
 
@@ -373,6 +203,12 @@ int cajal_sim::writeSummary() {
   summary.populations = pops.data();
   summary.num_projections = projections.size();
   summary.projections = projections.data();
+  std::string device;
+  if (Device) {
+    device = cudaDeviceName(Device);
+    summary.device = device.c_str();
+    summary.device_bytes = cudaDeviceBytes(Device);
+  }
   return cajal_write_summary_json(OutputDir.c_str(), &summary);
 }
 
@@ -499,6 +335,15 @@ extern "C" cajal_sim *cajal_sim_create(const cajal_model *model,
       }
     }
   }
+  if (model->cuda_ptx) {
+    sim->Device = createCudaExecutor(sim.get());
+    if (!sim->Device) {
+      const std::string message = cajal_last_error();
+      sim.reset();
+      fail(CAJAL_ERROR_DEVICE, "%s", message.c_str());
+      return nullptr;
+    }
+  }
   sim->Ready = true;
   sim->SetupWall = cajal_wall_time() - sim->CreateStart;
   return sim.release();
@@ -520,7 +365,9 @@ extern "C" int cajal_sim_run(cajal_sim *sim, uint64_t num_steps) {
   cajal_progress_start(num_steps, progress);
   const cajal_model *model = sim->Model;
   int status = CAJAL_OK;
-  for (uint64_t done = 0; done < num_steps; ++done) {
+  if (sim->Device)
+    status = runCudaSteps(sim->Device, num_steps);
+  for (uint64_t done = 0; !sim->Device && done < num_steps; ++done) {
     const uint64_t step = sim->StepsDone;
     sim->beginStep(step);
     if (model->step)
@@ -646,6 +493,17 @@ extern "C" void cajal_sim_print_summary(const cajal_sim *sim, void *stream) {
       else
         std::fprintf(out, " %12s\n", "-");
     }
+  }
+  if (sim->Device) {
+    uint64_t synapses = 0;
+    for (const Connectivity &conn : sim->Connectivities)
+      synapses += conn.Csr.num_synapses;
+    const uint64_t bytes = cudaDeviceBytes(sim->Device);
+    std::fprintf(out, "%-*s  %s, %.1f MiB", w, "device",
+                 cudaDeviceName(sim->Device).c_str(), bytes / 1048576.0);
+    if (synapses)
+      std::fprintf(out, " (%.2f bytes/syn)", double(bytes) / synapses);
+    std::fprintf(out, "\n");
   }
   std::fprintf(out, "%-*s  %.3f s\n", w, "set-up wall", sim->SetupWall);
   std::fprintf(out, "%-*s  %.3f s\n", w, "run wall", sim->RunWall);

@@ -80,7 +80,7 @@ void spikingStep(cajal_sim *sim, uint64_t n) {
 }
 
 const cajal_model SpikingModel = {"spiking",    SpikingDt, 30,         11,
-                                  spikingSetup, nullptr,   spikingStep};
+                                  spikingSetup, nullptr,   spikingStep, nullptr, nullptr};
 
 /// The spikes the spiking model emits in steps [0, steps).
 void expectedSpikes(uint64_t steps, std::vector<int32_t> &neurons,
@@ -234,7 +234,7 @@ void connectivitySetup(cajal_sim *sim) {
 
 TEST_F(Simulation, ConnectivityMatchesTheDirectBuilders) {
   const cajal_model model = {"conn",  1e-4,   1, 1, connectivitySetup,
-                             nullptr, nullptr};
+                             nullptr, nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions();
   options.has_seed = 1;
   options.seed = 1234;
@@ -362,7 +362,7 @@ TEST_F(Simulation, SetupFailuresReturnNullWithTheFirstMessage) {
   for (const Case &c : cases) {
     ScratchDir dir;
     const cajal_model model = {"broken", 1e-4,       10,     1,
-                               c.Setup,  recordInit, nullptr};
+                               c.Setup,  recordInit, nullptr, nullptr, nullptr};
     cajal_run_options options = quietOptions(dir.path().c_str());
     InitRan = false;
     cajal_clear_error();
@@ -417,7 +417,7 @@ void ringStep(cajal_sim *sim, uint64_t n) {
 }
 
 TEST_F(Simulation, RingDeliversAtTheStartOfLaterSteps) {
-  const cajal_model model = {"ring", 1e-4, 12, 1, ringSetup, nullptr, ringStep};
+  const cajal_model model = {"ring", 1e-4, 12, 1, ringSetup, nullptr, ringStep, nullptr, nullptr};
   cajal_run_options options = quietOptions();
   cajal_sim *sim = cajal_sim_create(&model, &options);
   ASSERT_NE(sim, nullptr) << cajal_last_error();
@@ -463,7 +463,7 @@ TEST_F(Simulation, StateRecordersSampleAtTheStartOfTheStep) {
   ScratchDir dir;
   const double dt = 0.5e-3;
   const cajal_model model = {"state",    dt,        7,        1,
-                             stateSetup, stateInit, stateStep};
+                             stateSetup, stateInit, stateStep, nullptr, nullptr};
   cajal_run_options options = quietOptions(dir.path().c_str());
   options.write_csv = 1;
   cajal_sim *sim = cajal_sim_create(&model, &options);
@@ -520,7 +520,7 @@ void emptySetup(cajal_sim *) {}
 
 TEST_F(Simulation, RandomIsAPureFunctionWithPlausibleStatistics) {
   const cajal_model model = {"random",   1e-4,    1,      42,
-                             emptySetup, nullptr, nullptr};
+                             emptySetup, nullptr, nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions();
   cajal_sim *sim = cajal_sim_create(&model, &options);
   cajal_sim *twin = cajal_sim_create(&model, &options);
@@ -695,7 +695,7 @@ TEST_F(Simulation, MainReportsInterruptsAndSetupErrors) {
   EXPECT_TRUE(contains(summary, "\"interrupted\": true")) << summary;
 
   const cajal_model broken = {"broken", 1e-4,   10, 1, impossibleIndegreeSetup,
-                              nullptr,  nullptr};
+                              nullptr,  nullptr, nullptr, nullptr};
   EXPECT_EQ(runMain(broken, {"--quiet"}, nullptr, &stderrText), 1);
   EXPECT_EQ(stderrText.rfind("error: connectivity dense", 0), 0u) << stderrText;
 }
@@ -707,7 +707,7 @@ void columnsSetup(cajal_sim *sim) {
 
 TEST_F(Simulation, ColumnsTransposeTheTableInRowOrder) {
   const cajal_model model = {"columns", 1e-4,   1, 1, columnsSetup,
-                             nullptr,   nullptr};
+                             nullptr,   nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions();
   cajal_sim *sim = cajal_sim_create(&model, &options);
   ASSERT_NE(sim, nullptr) << cajal_last_error();

@@ -9,6 +9,10 @@
 #include "cajal/MLIRGen/MLIRGen.h"
 #include "cajal/Target/CPU/Codegen.h"
 #include "cajal/Target/CPU/Pipeline.h"
+#include "cajal/Conversion/Passes.h"
+#include "cajal/Target/CUDA/Passes.h"
+#include "cajal/Target/CUDA/Pipeline.h"
+#include "mlir/Transforms/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -76,7 +80,7 @@ private:
 } // namespace
 
 void registerPipelineDialects(DialectRegistry &registry) {
-  cpu::registerCPUTargetDialects(registry);
+  cuda::registerCUDATargetDialects(registry);
 }
 
 OwningOpRef<ModuleOp> lowerModel(const Compilation &compilation,
@@ -101,8 +105,16 @@ OwningOpRef<ModuleOp> lowerModel(const Compilation &compilation,
   pipelineOptions.specializeParameters = options.specializeParameters;
   PassManager pm(&context);
   cpu::buildNeuroToSimPipeline(pm, pipelineOptions);
-  if (stage == Stage::LLVM)
+  if (stage == Stage::Kernels) {
+    pm.addPass(createConvertSimToGPU());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    pm.addPass(cuda::createLinkCUDADeviceLibrary());
+  } else if (stage == Stage::LLVM && options.target == Target::CUDA) {
+    cuda::buildSimToCUDAPipeline(pm);
+  } else if (stage == Stage::LLVM) {
     cpu::buildSimToCPUPipeline(pm, pipelineOptions);
+  }
   if (failed(pm.run(*module))) {
     if (!diags.hasErrors())
       diags.error({}, "internal error: lowering failed without a message");
@@ -143,7 +155,7 @@ std::unique_ptr<Simulation> Simulation::create(const Compilation &compilation,
   run.has_seed = options.seed.has_value();
   run.write_csv = options.writeCsv;
   run.progress = options.progress;
-  run.target = "cpu";
+  run.target = options.target == Target::CUDA ? "cuda" : "cpu";
   simulation->sim = cajal_sim_create(&simulation->jit->model(), &run);
   if (!simulation->sim) {
     diags.error({}, std::string("cannot set up the simulation: ") +

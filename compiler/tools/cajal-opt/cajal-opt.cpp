@@ -11,14 +11,23 @@
 #include "cajal/Dialect/Sim/Transforms/Passes.h"
 
 #include "cajal/Target/CPU/Pipeline.h"
+#include "cajal/Target/CUDA/Passes.h"
+#include "cajal/Target/CUDA/Pipeline.h"
 
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  cajal::cpu::registerCPUTargetDialects(registry);
+  cajal::cuda::registerCUDATargetDialects(registry);
+  cajal::cuda::registerCUDATargetPasses();
+  mlir::registerGPUPasses();
+  mlir::registerConvertGpuOpsToNVVMOps();
+  mlir::registerReconcileUnrealizedCastsPass();
+  mlir::registerSCFToControlFlowPass();
   cajal::neuro::registerNeuroPasses();
   cajal::registerConversionPasses();
   cajal::sim::registerSimPasses();
@@ -34,6 +43,10 @@ int main(int argc, char **argv) {
   mlir::PassPipelineRegistration<>(
       "cajal-sim-to-llvm", "sim to the LLVM dialect, for the CPU",
       [](mlir::OpPassManager &pm) { cajal::cpu::buildSimToCPUPipeline(pm); });
+  mlir::PassPipelineRegistration<>(
+      "cajal-sim-to-cuda",
+      "sim to the LLVM dialect with the kernels as embedded PTX",
+      [](mlir::OpPassManager &pm) { cajal::cuda::buildSimToCUDAPipeline(pm); });
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Cajal optimizer driver\n", registry));
 }

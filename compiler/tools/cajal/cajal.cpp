@@ -13,6 +13,7 @@
 #include "CLI/CLI.hpp"
 #include "fmt/format.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 
@@ -190,7 +191,8 @@ struct LoweredModel {
 std::optional<LoweredModel> lowerFile(const std::string &file,
                                       const FrontendOptions &options,
                                       Stage stage, bool specializeParameters,
-                                      bool colors) {
+                                      bool colors,
+                                      Target target = Target::CPU) {
   std::optional<LoadedModel> source = loadModel(file, options, colors);
   if (!source)
     return std::nullopt;
@@ -201,6 +203,7 @@ std::optional<LoweredModel> lowerFile(const std::string &file,
   model.context->loadAllAvailableDialects();
   SimulationOptions simOptions;
   simOptions.specializeParameters = specializeParameters;
+  simOptions.target = target;
   model.ir = lowerModel(*model.source.compilation, *model.context,
                         *model.source.diags, stage, simOptions);
   model.source.diags->printAll(llvm::errs(), colors);
@@ -246,9 +249,16 @@ int main(int argc, char **argv) {
   emitCmd->add_option("file", emitFile, "Model file")->required();
   emitCmd->add_option("--stage", stage, "The stage: neuro (the declarative "
                                         "model), sim (one time step as "
-                                        "phases) or llvm (the LLVM dialect "
-                                        "the CPU target compiles)")
-      ->check(CLI::IsMember({"neuro", "sim", "llvm"}));
+                                        "phases), llvm (the LLVM dialect "
+                                        "the CPU target compiles), kernels "
+                                        "(the CUDA target's host code and "
+                                        "GPU kernels) or ptx (the kernels "
+                                        "as PTX)")
+      ->check(CLI::IsMember({"neuro", "sim", "llvm", "kernels", "ptx"}));
+  std::string emitTarget = "cpu";
+  emitCmd->add_option("--target", emitTarget,
+                      "Target of the llvm stage: cpu or cuda")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   bool emitRuntimeParameters = false;
   emitCmd->add_flag("--runtime-parameters", emitRuntimeParameters,
                     "Keep every parameter a run-time field (no "
@@ -259,8 +269,14 @@ int main(int argc, char **argv) {
   std::vector<std::string> sets;
   bool writeCsv = false, quiet = false, noProgress = false,
        runtimeParameters = false;
+  std::string runTarget = "cpu";
   CLI::App *runCmd = app.add_subcommand(
-      "run", "Compile a model in process and simulate it on the CPU");
+      "run", "Compile a model in process and simulate it (on the CPU by "
+             "default)");
+  runCmd->add_option("--target", runTarget,
+                     "Where the steps run: cpu, or cuda (an NVIDIA GPU of "
+                     "compute capability 8.0 or newer)")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   runCmd->add_option("file", runFile, "Model file")->required();
   runCmd->add_option("-o,--output", outputDir,
                      "Folder for the .npy files and summary.json");
@@ -286,8 +302,10 @@ int main(int argc, char **argv) {
                "library and a standalone executable");
   buildCmd->add_option("file", buildFile, "Model file")->required();
   buildCmd->add_option("-o,--output", buildDir, "Output folder")->required();
-  buildCmd->add_option("--target", target, "Target: cpu")
-      ->check(CLI::IsMember({"cpu"}));
+  buildCmd->add_option("--target", target,
+                       "Target: cpu, or cuda (kernels as PTX that the "
+                       "NVIDIA driver loads; no CUDA toolkit needed to run)")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   buildCmd->add_option("--set", buildSets,
                        "Set a network parameter: name=value; repeatable");
   buildCmd->add_flag("--object-only", objectOnly,
@@ -346,6 +364,7 @@ int main(int argc, char **argv) {
     simOptions.writeCsv = writeCsv;
     simOptions.progress = noProgress || quiet ? 1 : 0;
     simOptions.specializeParameters = !runtimeParameters;
+    simOptions.target = runTarget == "cuda" ? Target::CUDA : Target::CPU;
     if (writeCsv && outputDir.empty()) {
       llvm::errs() << "error: --csv needs an output folder (-o DIR)\n";
       return 1;
@@ -388,8 +407,9 @@ int main(int argc, char **argv) {
   if (*buildCmd) {
     // By default parameters are compiled in where they are one value per
     // population (the values of --set included).
-    std::optional<LoweredModel> model = lowerFile(
-        buildFile, options, Stage::LLVM, !buildRuntimeParameters, colors);
+    std::optional<LoweredModel> model =
+        lowerFile(buildFile, options, Stage::LLVM, !buildRuntimeParameters,
+                  colors, target == "cuda" ? Target::CUDA : Target::CPU);
     if (!model)
       return 1;
     auto outputs = cpu::buildArtifacts(*model->ir, buildDir, objectOnly);
@@ -400,20 +420,36 @@ int main(int argc, char **argv) {
     }
     for (const std::string *file :
          {&outputs->objectFile, &outputs->sharedLibrary, &outputs->header,
-          &outputs->executable})
+          &outputs->ptxFile, &outputs->executable})
       if (!file->empty())
         llvm::outs() << "wrote " << *file << "\n";
     return 0;
   }
 
   if (*emitCmd) {
-    Stage emitStage = stage == "neuro" ? Stage::Neuro
-                      : stage == "sim" ? Stage::Sim
-                                       : Stage::LLVM;
-    std::optional<LoweredModel> model = lowerFile(
-        emitFile, options, emitStage, !emitRuntimeParameters, colors);
+    Stage emitStage = stage == "neuro"     ? Stage::Neuro
+                      : stage == "sim"     ? Stage::Sim
+                      : stage == "kernels" ? Stage::Kernels
+                                           : Stage::LLVM;
+    bool cuda = emitTarget == "cuda" || stage == "ptx";
+    std::optional<LoweredModel> model =
+        lowerFile(emitFile, options, emitStage, !emitRuntimeParameters,
+                  colors, cuda ? Target::CUDA : Target::CPU);
     if (!model)
       return 1;
+    if (stage == "ptx") {
+      auto ptx = model->ir->lookupSymbol<mlir::LLVM::GlobalOp>(
+          "cajal_cuda_ptx");
+      auto text = ptx ? llvm::dyn_cast_or_null<mlir::StringAttr>(
+                            ptx.getValueOrNull())
+                      : nullptr;
+      if (!text) {
+        llvm::errs() << "error: the CUDA lowering produced no PTX\n";
+        return 1;
+      }
+      llvm::outs() << text.getValue().rtrim('\0');
+      return 0;
+    }
     mlir::OpPrintingFlags flags;
     // Locations inline and in parseable form, so the output can be fed to
     // cajal-opt and its diagnostics still point into the model file.

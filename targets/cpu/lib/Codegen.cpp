@@ -8,6 +8,7 @@
 
 #include "cajal/Runtime/Runtime.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -228,6 +229,16 @@ llvm::Expected<std::unique_ptr<JitModel>> JitModel::compile(ModuleOp module) {
   model.setup = reinterpret_cast<void (*)(cajal_sim *)>(*setup);
   model.init = reinterpret_cast<void (*)(cajal_sim *)>(*init);
   model.step = reinterpret_cast<void (*)(cajal_sim *, uint64_t)>(*step);
+  if (module.lookupSymbol("cajal_cuda_ptx")) {
+    auto ptx = lookup("cajal_cuda_ptx");
+    if (!ptx)
+      return ptx.takeError();
+    auto schedule = lookup("cajal_cuda_schedule");
+    if (!schedule)
+      return schedule.takeError();
+    model.cuda_ptx = static_cast<const char *>(*ptx);
+    model.cuda_schedule = static_cast<const char *>(*schedule);
+  }
   return std::move(jit);
 }
 
@@ -257,7 +268,7 @@ llvm::Error addDescriptor(llvm::Module &module, const ModelInfo &info) {
   auto *f64 = llvm::Type::getDoubleTy(context);
   auto *i64 = llvm::Type::getInt64Ty(context);
   auto *type = llvm::StructType::get(context, {ptr, f64, i64, i64, ptr, ptr,
-                                               ptr});
+                                               ptr, ptr, ptr});
   llvm::Constant *name = llvm::ConstantDataArray::getString(context, info.name);
   auto *nameGlobal = new llvm::GlobalVariable(
       module, name->getType(), /*isConstant=*/true,
@@ -272,6 +283,12 @@ llvm::Error addDescriptor(llvm::Module &module, const ModelInfo &info) {
     if (!f)
       return makeError(llvm::Twine("the module has no function ") + function);
     fields.push_back(f);
+  }
+  // The CUDA target's kernels and schedule, when the module has them.
+  for (const char *global : {"cajal_cuda_ptx", "cajal_cuda_schedule"}) {
+    llvm::GlobalVariable *g = module.getGlobalVariable(global);
+    fields.push_back(g ? static_cast<llvm::Constant *>(g)
+                       : llvm::ConstantPointerNull::get(ptr));
   }
   new llvm::GlobalVariable(module, type, /*isConstant=*/true,
                            llvm::GlobalValue::ExternalLinkage,
@@ -362,6 +379,20 @@ llvm::Expected<BuildOutputs> buildArtifacts(ModuleOp module,
   if (objectOnly)
     return outputs;
 
+  // The kernels of the CUDA target, for inspection (the executable and
+  // the library carry them).
+  if (auto ptx = module.lookupSymbol<LLVM::GlobalOp>("cajal_cuda_ptx")) {
+    if (auto text = dyn_cast_or_null<StringAttr>(ptx.getValueOrNull())) {
+      outputs.ptxFile = path(base + ".ptx");
+      std::error_code ec;
+      llvm::raw_fd_ostream file(outputs.ptxFile, ec);
+      if (ec)
+        return makeError("cannot write '" + outputs.ptxFile +
+                         "': " + ec.message());
+      file << text.getValue().rtrim('\0');
+    }
+  }
+
   std::string runtime = runtimeLibraryPath();
   outputs.sharedLibrary = path("lib" + base + ".so");
   outputs.executable = path(base);
@@ -379,9 +410,12 @@ llvm::Expected<BuildOutputs> buildArtifacts(ModuleOp module,
     cleanUp();
     return std::move(error);
   }
+  // C++'s libraries linked in, so that the executable runs on machines
+  // (GPU nodes) with an older or no libstdc++.
   if (auto error = link({"-o", exeTemp, outputs.objectFile,
                          CAJAL_RUNTIME_MAIN_LIBRARY, runtime, "-lmvec",
-                         "-lm"},
+                         "-lm", "-ldl", "-static-libstdc++",
+                         "-static-libgcc"},
                         "executable")) {
     cleanUp();
     return std::move(error);

@@ -44,6 +44,10 @@ void buildSimToCPUPipeline(OpPassManager &pm, const PipelineOptions &) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createLoopInvariantCodeMotionPass());
+  buildHostToLLVMPipeline(pm);
+}
+
+void buildHostToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertSCFToCFPass());
   // Intrinsics where LLVM has them (exp, log, pow, ...); libm for the rest
   // (tanh, atan, erf, ...).

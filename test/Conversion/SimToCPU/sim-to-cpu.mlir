@@ -119,12 +119,47 @@ sim.program @Net attributes {dt = 1.0e-4 : f64, steps = 100 : i64, seed = 7 : i6
 
 // -----
 
-// Parameters that vary per neuron: the propagator is computed at run time.
+// Coupled states whose parameters vary per neuron: the propagator is
+// computed at run time.
 // CHECK-LABEL: func.func @cajal_model_step
 // CHECK: llvm.alloca
 // CHECK: llvm.call @cajal_exact_propagator_pq
 // CHECK: llvm.call @expm1
 sim.program @Varying attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %c = arith.constant 3.0 : f64
+  sim.population @P[2] {
+    sim.field @v state unit "V"
+    sim.field @a parameter unit "1/s"
+  }
+  sim.init {
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %a = sim.load @P::@a[%i] : f64
+      %dt = sim.timestep : f64
+      %p:8 = neuro.propagator size 2(%a, %c, %c, %a) dt %dt : f64, f64, f64, f64, f64, f64, f64, f64
+      %v = sim.load @P::@v[%i] : f64
+      %x = arith.mulf %p#0, %v : f64
+      %e = neuro.exprel %x : f64
+      sim.store %e, @P::@v[%i] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+// Uncoupled states: P = exp(a dt) and Q = expm1(a dt) / a (dt where a = 0)
+// in line, no matrix exponential.
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK-NOT: cajal_exact_propagator_pq
+// CHECK: %[[X:.*]] = arith.mulf %[[A:.*]], %{{.*}} : f64
+// CHECK: math.exp %[[X]] : f64
+// CHECK: %[[M:.*]] = llvm.call @expm1(%[[X]])
+// CHECK: %[[R:.*]] = arith.divf %[[M]], %[[A]] : f64
+// CHECK: arith.select %{{.*}}, %{{.*}}, %[[R]] : f64
+sim.program @Diagonal attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
   sim.population @P[2] {
     sim.field @v state unit "V"
     sim.field @a parameter unit "1/s"

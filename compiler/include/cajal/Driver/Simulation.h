@@ -42,7 +42,23 @@ class JitModel;
 } // namespace cpu
 
 /// The stages `lowerModel` can stop at.
-enum class Stage { Neuro, Sim, LLVM };
+enum class Stage {
+  Neuro,
+  Sim,
+  /// The CUDA target's kernels: host set-up and `gpu.module` (MLIR).
+  Kernels,
+  /// The host module in the LLVM dialect (with the PTX for CUDA).
+  LLVM
+};
+
+/// Where the steps run.
+enum class Target {
+  /// The host CPU, JIT-compiled in process.
+  CPU,
+  /// An NVIDIA GPU (sm_80 or newer) through the CUDA driver; set-up and
+  /// init run on the host.
+  CUDA
+};
 
 /// How a model is lowered and run.
 struct SimulationOptions {
@@ -57,6 +73,8 @@ struct SimulationOptions {
   /// Fold parameters that are one constant per population into the code
   /// (see sim-specialize-parameters). Off keeps them as run-time fields.
   bool specializeParameters = true;
+  /// The target the step is compiled for.
+  Target target = Target::CPU;
 };
 
 /// Registers every dialect and translation the pipelines use.

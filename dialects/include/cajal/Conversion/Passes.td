@@ -50,4 +50,31 @@ def ConvertSimToCPU : Pass<"convert-sim-to-cpu", "mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def ConvertSimToGPU : Pass<"convert-sim-to-gpu", "mlir::ModuleOp"> {
+  let summary = "Turn the sim program into host set-up and GPU kernels";
+  let description = [{
+    As `convert-sim-to-cpu` for `cajal_model_setup` and `cajal_model_init`
+    (which run on the host), but every phase of `sim.step` becomes a kernel
+    `cajal_phase_<k>(!llvm.ptr context)` in `gpu.module @cajal_kernels`:
+    a thread per element for `sim.for_each`, a warp per spike and its lanes
+    over the row (or column) for `sim.for_each_spike`, where
+    `sim.accumulate` is an atomic add. `sim.emit_spike` appends to the
+    population's spike list with an atomic increment of its count. Kernels
+    reach storage through the device context, an array of u64 slots the
+    runtime fills (the layout is documented at `DeviceLayout`).
+    Non-uniform `sim.random` calls `@cajal_device_random`, declared in the
+    GPU module and defined by the CUDA target's device library. The
+    module's `cajal.cuda_schedule` attribute lists, a line each, what the
+    runtime launches per step in order: `kernel <name> elements <n>`,
+    `kernel <name> synapses <table>`, `kernel <name> spikes <population>`,
+    `record <spike recorder>`. The host's `cajal_model_step` is empty.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // CAJAL_CONVERSION_PASSES_TD

@@ -23,9 +23,11 @@
 #include "cajal/Dialect/Sim/IR/SimOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -37,9 +39,11 @@
 #include <array>
 #include <set>
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace cajal {
 #define GEN_PASS_DEF_CONVERTSIMTOCPU
+#define GEN_PASS_DEF_CONVERTSIMTOGPU
 #include "cajal/Conversion/Passes.h.inc"
 } // namespace cajal
 
@@ -81,7 +85,8 @@ constexpr const char *kFlagField = "__spike_flag";
 /// Per generated function: the simulation handle, the step number and the
 /// pointers fetched once at its entry.
 struct FunctionState {
-  func::FuncOp func;
+  /// A func.func on the host, a gpu.func kernel on the device.
+  Operation *func = nullptr;
   Value sim;
   Value step; ///< i64; the constant 0 in init.
   Block *entry = nullptr;
@@ -91,12 +96,40 @@ struct FunctionState {
   std::map<int32_t, Value> blocks;
   std::map<std::pair<std::string, int32_t>, Value> tableArrays;
   Value seed;
+  /// Kernels only: the thread's index in the grid, and the last op of the
+  /// prologue (step, thread index) after which fetched pointers go.
+  bool kernel = false;
+  Value threadIndex;
+  Operation *prologueEnd = nullptr;
+  /// Kernels over spikes: several threads may add to one element.
+  bool atomicAccumulate = false;
+};
+
+/// The device context of the CUDA target: an array of u64 slots that the
+/// runtime fills (runtime/lib/CudaExecutor.cpp keeps the same layout).
+///   0 seed, 1 step, 2 first step of the batch, 3 unused;
+///   per population p, at 4 + 4p: block, spike list, spike count, total;
+///   per field f: its data; per ring r: data, slots, size;
+///   per connectivity table c: row offsets, targets, column offsets,
+///   column synapses, column sources, synapse sources, number of synapses.
+struct DeviceLayout {
+  int64_t populations = 0, fields = 0, rings = 0, connectivities = 0;
+  static constexpr int64_t seed = 0, step = 1;
+  static int64_t population(int64_t pop, int64_t k) { return 4 + 4 * pop + k; }
+  int64_t field(int64_t f) const { return 4 + 4 * populations + f; }
+  int64_t ring(int64_t r, int64_t k) const {
+    return 4 + 4 * populations + fields + 3 * r + k;
+  }
+  int64_t connectivity(int64_t c, int64_t k) const {
+    return 4 + 4 * populations + fields + 3 * rings + 7 * c + k;
+  }
 };
 
 class Lowering {
 public:
-  Lowering(ModuleOp module, sm::ProgramOp program)
-      : module(module), program(program), builder(module.getContext()),
+  Lowering(ModuleOp module, sm::ProgramOp program, bool gpu = false)
+      : module(module), program(program), gpu(gpu),
+        builder(module.getContext()),
         ptrType(LLVM::LLVMPointerType::get(module.getContext())),
         i32(builder.getI32Type()), i64(builder.getI64Type()),
         f64(builder.getF64Type()) {}
@@ -106,6 +139,19 @@ public:
 private:
   ModuleOp module;
   sm::ProgramOp program;
+  /// Step phases become kernels of `kernels` (convert-sim-to-gpu).
+  bool gpu;
+  gpu::GPUModuleOp kernels;
+  DeviceLayout layout;
+  /// What the runtime launches per step, a line each (see runGPU).
+  std::string schedule;
+  int kernelCounter = 0;
+  /// The function being lowered, when it is a kernel (runtime calls become
+  /// device code there).
+  FunctionState *currentKernel = nullptr;
+  bool deviceFailure = false;
+  /// Tables whose synapse sources kernels read (built before upload).
+  std::set<int64_t> deviceSources;
   OpBuilder builder;
   Type ptrType, i32, i64, f64;
   double dt = 0;
@@ -142,6 +188,8 @@ private:
   }
 
   Value call(Location loc, StringRef name, Type result, ValueRange args) {
+    if (currentKernel)
+      return deviceCall(loc, *currentKernel, name, result, args);
     SmallVector<Type> argTypes(args.getTypes());
     LLVM::LLVMFuncOp callee = runtimeFunction(name, result, argTypes);
     auto op = builder.create<LLVM::CallOp>(loc, callee, args);
@@ -193,6 +241,56 @@ private:
                                      builder.getStringAttr(data));
     }
     return builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
+  }
+
+  /// Where pointers fetched once per function go: the start of the entry,
+  /// or after a kernel's prologue.
+  void setAccessorInsertionPoint(FunctionState &state) {
+    if (state.prologueEnd)
+      builder.setInsertionPointAfter(state.prologueEnd);
+    else
+      builder.setInsertionPointToStart(state.entry);
+  }
+
+  // Device code (convert-sim-to-gpu).
+  FunctionState createKernel(Location loc);
+  Value contextSlot(Location loc, FunctionState &state, int64_t slot) {
+    return builder.create<LLVM::GEPOp>(loc, ptrType, i64, state.sim,
+                                       ArrayRef<LLVM::GEPArg>{
+                                           static_cast<int32_t>(slot)});
+  }
+  Value contextValue(Location loc, FunctionState &state, int64_t slot,
+                     Type type) {
+    return builder.create<LLVM::LoadOp>(loc, type,
+                                        contextSlot(loc, state, slot));
+  }
+  Value deviceCall(Location loc, FunctionState &state, StringRef name,
+                   Type result, ValueRange args);
+  LogicalResult emitKernels(Block &phases);
+  LogicalResult emitKernelForEach(sm::ForEachOp phase, FunctionState &state,
+                                  IRMapping &mapping);
+  LogicalResult emitKernelForEachSpike(sm::ForEachSpikeOp phase,
+                                       FunctionState &state,
+                                       IRMapping &mapping);
+  LogicalResult finishKernel(FunctionState &state);
+
+  /// Opens the loop over elements [lower, upper): an scf.for on the host;
+  /// in a kernel, the thread's element under a bounds test. Leaves the
+  /// builder inside and returns the element's index.
+  Value openElements(Location loc, FunctionState &state, Value lower,
+                     Value upper) {
+    if (!state.kernel) {
+      auto loop =
+          builder.create<scf::ForOp>(loc, lower, upper, constIndex(loc, 1));
+      builder.setInsertionPoint(loop.getBody()->getTerminator());
+      return loop.getInductionVar();
+    }
+    Value i = builder.create<arith::AddIOp>(loc, lower, state.threadIndex);
+    Value inside = builder.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::ult, i, upper);
+    auto branch = builder.create<scf::IfOp>(loc, inside, false);
+    builder.setInsertionPoint(branch.thenBlock()->getTerminator());
+    return i;
   }
 
   FunctionState createFunction(StringRef name, bool hasStep) {
@@ -250,8 +348,8 @@ private:
     Value &pointer = state.fieldPointers[key];
     if (!pointer) {
       OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(state.entry);
-      Location loc = state.func.getLoc();
+      setAccessorInsertionPoint(state);
+      Location loc = state.func->getLoc();
       auto slot = blockSlots.find(key);
       if (slot != blockSlots.end()) {
         // A population field: block + k * stride, so that LLVM sees every
@@ -277,8 +375,8 @@ private:
     Value &row = state.ringRows[{ring, delaySteps}];
     if (!row) {
       OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(state.entry);
-      Location loc = state.func.getLoc();
+      setAccessorInsertionPoint(state);
+      Location loc = state.func->getLoc();
       row = call(loc, "cajal_sim_ring_row", ptrType,
                  {state.sim, constI32(loc, ring), constI64(loc, delaySteps)});
     }
@@ -291,8 +389,8 @@ private:
     auto &view = state.ringViews[ring];
     if (!view[0]) {
       OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(state.entry);
-      Location loc = state.func.getLoc();
+      setAccessorInsertionPoint(state);
+      Location loc = state.func->getLoc();
       Value id = constI32(loc, ring);
       view = {call(loc, "cajal_sim_ring_data", ptrType, {state.sim, id}),
               call(loc, "cajal_sim_ring_head", i64, {state.sim, id}),
@@ -307,8 +405,8 @@ private:
     Value &array = state.tableArrays[{getter.str(), table}];
     if (!array) {
       OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(state.entry);
-      Location loc = state.func.getLoc();
+      setAccessorInsertionPoint(state);
+      Location loc = state.func->getLoc();
       array = call(loc, getter, ptrType, {state.sim, constI32(loc, table)});
     }
     return array;
@@ -318,8 +416,8 @@ private:
   Value seed(FunctionState &state) {
     if (!state.seed) {
       OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(state.entry);
-      state.seed = call(state.func.getLoc(), "cajal_sim_seed", i64,
+      setAccessorInsertionPoint(state);
+      state.seed = call(state.func->getLoc(), "cajal_sim_seed", i64,
                         {state.sim});
     }
     return state.seed;
@@ -382,6 +480,25 @@ private:
                                          constF64(loc, 0x1p-53));
   }
 
+  /// Whether a propagator's matrix is diagonal (off-diagonal entries are
+  /// constant zeros): its states evolve independently.
+  static bool isDiagonal(nr::PropagatorOp propagator) {
+    int64_t n = propagator.getSize();
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        if (i == j)
+          continue;
+        std::optional<double> value;
+        if (auto constant = propagator.getMatrix()[i * n + j]
+                                .getDefiningOp<arith::ConstantOp>())
+          if (auto number = dyn_cast<FloatAttr>(constant.getValue()))
+            value = number.getValueAsDouble();
+        if (!value || *value != 0.0)
+          return false;
+      }
+    return true;
+  }
+
   Value elementAddress(Location loc, Value base, Value index) {
     Value offset = builder.create<arith::IndexCastOp>(loc, i64, index);
     return builder.create<LLVM::GEPOp>(loc, ptrType, f64, base,
@@ -391,6 +508,13 @@ private:
 
 LogicalResult Lowering::run() {
   dt = program.getDt().convertToDouble();
+  if (gpu) {
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    builder.getUnitAttr());
+    builder.setInsertionPointToEnd(module.getBody());
+    kernels = builder.create<gpu::GPUModuleOp>(program.getLoc(),
+                                               "cajal_kernels");
+  }
   if (failed(emitSetup()))
     return failure();
 
@@ -400,6 +524,17 @@ LogicalResult Lowering::run() {
                         false),
         std::make_tuple(sm::StepOp::getOperationName(), "cajal_model_step",
                         true)}) {
+    if (gpu && hasStep) {
+      for (Operation &op : body)
+        if (op.getName().getStringRef() == region &&
+            failed(emitKernels(op.getRegion(0).front())))
+          return failure();
+      FunctionState unused;
+      emitGatedDelivery(unused);
+      if (deviceFailure)
+        return failure();
+      continue;
+    }
     FunctionState state = createFunction(name, hasStep);
     for (Operation &op : body)
       if (op.getName().getStringRef() == region &&
@@ -424,6 +559,25 @@ LogicalResult Lowering::run() {
                                                      program.getStepsAttr()),
                                 builder.getNamedAttr("seed",
                                                      program.getSeedAttr())}));
+  if (gpu) {
+    // Step phases run on the device; the host's step does nothing.
+    FunctionState state = createFunction("cajal_model_step", true);
+    builder.create<func::ReturnOp>(program.getLoc());
+    // What the runtime must prepare and copy back.
+    for (int64_t table : deviceSources)
+      schedule += llvm::formatv("sources {0}\n", table).str();
+    std::set<int32_t> written;
+    for (auto step : program.getBody().front().getOps<sm::StepOp>())
+      step.walk([&](Operation *op) {
+        if (auto store = dyn_cast<sm::StoreOp>(op))
+          written.insert(fieldIds.lookup(fieldKey(store.getField())));
+        else if (auto acc = dyn_cast<sm::AccumulateOp>(op))
+          written.insert(fieldIds.lookup(fieldKey(acc.getField())));
+      });
+    for (int32_t field : written)
+      schedule += llvm::formatv("writes {0}\n", field).str();
+    module->setAttr("cajal.cuda_schedule", builder.getStringAttr(schedule));
+  }
   program.erase();
   return success();
 }
@@ -488,7 +642,7 @@ LogicalResult Lowering::emitSetup() {
   // Split step phases over whole populations where possible.
   llvm::StringSet<> flaggedPopulations;
   program.walk([&](sm::ForEachOp phase) {
-    if (phase.getRange() || !isa<sm::StepOp>(phase->getParentOp()) ||
+    if (gpu || phase.getRange() || !isa<sm::StepOp>(phase->getParentOp()) ||
         !isa_and_nonnull<sm::PopulationOp>(
             SymbolTable::lookupSymbolIn(program, phase.getGroup())))
       return;
@@ -649,6 +803,10 @@ LogicalResult Lowering::emitSetup() {
   });
 
   builder.create<func::ReturnOp>(program.getLoc());
+  layout.populations = static_cast<int64_t>(populationIds.size());
+  layout.fields = static_cast<int64_t>(fieldIds.size());
+  layout.rings = static_cast<int64_t>(ringIds.size());
+  layout.connectivities = static_cast<int64_t>(connectivityIds.size());
   return success();
 }
 
@@ -657,12 +815,26 @@ void Lowering::emitGatedDelivery(FunctionState &state) {
   // would deliver at the start of the next step) is added unless the
   // neuron is refractory in this step: t_n < refractory_until. Row 1 is
   // cleared by the advances after it became row 0.
+  FunctionState *host = &state;
   for (const auto &entry : ringGates) {
     if (entry.second.empty())
       continue;
     StringRef key = entry.first();
     Location loc = program.getLoc();
+    // On the device: one kernel per ring, a thread per neuron.
+    FunctionState kernel;
+    FunctionState &state = gpu ? kernel : *host;
+    if (gpu) {
+      kernel = createKernel(loc);
+      schedule += llvm::formatv("kernel {0} elements {1}\n",
+                                cast<SymbolOpInterface>(kernel.func).getName(),
+                                ringSizes.lookup(key))
+                      .str();
+      currentKernel = &kernel;
+    }
     builder.setInsertionPointToEnd(state.entry);
+    if (gpu)
+      builder.setInsertionPoint(state.entry->getTerminator());
     Value row = ringRow(state, key, 1);
     auto split = [&](StringRef full) {
       auto [group, field] = full.split("::");
@@ -675,11 +847,8 @@ void Lowering::emitGatedDelivery(FunctionState &state) {
     Value before = builder.create<arith::MulFOp>(
         loc, builder.create<arith::UIToFPOp>(loc, f64, state.step),
         constF64(loc, dt));
-    auto loop = builder.create<scf::ForOp>(
-        loc, constIndex(loc, 0), constIndex(loc, ringSizes.lookup(key)),
-        constIndex(loc, 1));
-    builder.setInsertionPoint(loop.getBody()->getTerminator());
-    Value i = loop.getInductionVar();
+    Value i = openElements(loc, state, constIndex(loc, 0),
+                           constIndex(loc, ringSizes.lookup(key)));
     Value until = builder.create<LLVM::LoadOp>(
         loc, f64, elementAddress(loc, gate, i));
     Value open = builder.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE,
@@ -691,6 +860,8 @@ void Lowering::emitGatedDelivery(FunctionState &state) {
         loc, builder.create<LLVM::LoadOp>(loc, f64, address),
         builder.create<LLVM::LoadOp>(loc, f64, elementAddress(loc, row, i)));
     builder.create<LLVM::StoreOp>(loc, sum, address);
+    if (gpu)
+      (void)finishKernel(kernel);
   }
 }
 
@@ -753,9 +924,7 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
   Block &body = phase.getBody().front();
   auto planned = fissions.find(phase);
   if (planned == fissions.end()) {
-    auto loop = builder.create<scf::ForOp>(loc, lower, upper, one);
-    builder.setInsertionPoint(loop.getBody()->getTerminator());
-    mapping.map(body.getArgument(0), loop.getInductionVar());
+    mapping.map(body.getArgument(0), openElements(loc, state, lower, upper));
     cloneBody(body, mapping);
     return success();
   }
@@ -923,9 +1092,23 @@ LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
 
   // for each spike s: neuron = spikes[s]; if in the pre range, for each
   // synapse k of its row: body(neuron, post_begin + targets[k], k).
-  auto spikeLoop = builder.create<scf::ForOp>(loc, constIndex(loc, 0),
-                                              toIndex(count),
-                                              constIndex(loc, 1));
+  // On the device a warp takes a spike (a stride of all warps), its lanes
+  // the synapses of the spike's row.
+  Value firstSpike = constIndex(loc, 0), spikeStride = constIndex(loc, 1);
+  Value lane = constIndex(loc, 0), laneStride = constIndex(loc, 1);
+  if (state.kernel) {
+    Value warpSize = constIndex(loc, 32);
+    firstSpike =
+        builder.create<arith::DivUIOp>(loc, state.threadIndex, warpSize);
+    lane = builder.create<arith::RemUIOp>(loc, state.threadIndex, warpSize);
+    Value threads = builder.create<arith::MulIOp>(
+        loc, builder.create<gpu::GridDimOp>(loc, gpu::Dimension::x),
+        builder.create<gpu::BlockDimOp>(loc, gpu::Dimension::x));
+    spikeStride = builder.create<arith::DivUIOp>(loc, threads, warpSize);
+    laneStride = warpSize;
+  }
+  auto spikeLoop = builder.create<scf::ForOp>(loc, firstSpike, toIndex(count),
+                                              spikeStride);
   builder.setInsertionPoint(spikeLoop.getBody()->getTerminator());
   Value s = builder.create<arith::IndexCastOp>(loc, i64,
                                                spikeLoop.getInductionVar());
@@ -944,7 +1127,8 @@ LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
   Value last = load(i64, rows,
                     builder.create<arith::AddIOp>(loc, row, constI64(loc, 1)));
   auto synapseLoop = builder.create<scf::ForOp>(
-      loc, toIndex(first), toIndex(last), constIndex(loc, 1));
+      loc, builder.create<arith::AddIOp>(loc, toIndex(first), lane),
+      toIndex(last), laneStride);
   builder.setInsertionPoint(synapseLoop.getBody()->getTerminator());
   Value entry = synapseLoop.getInductionVar();
   Value entry64 = builder.create<arith::IndexCastOp>(loc, i64, entry);
@@ -963,7 +1147,7 @@ LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
 
 LogicalResult Lowering::lowerSimOps(FunctionState &state) {
   SmallVector<Operation *> ops;
-  state.func.walk([&](Operation *op) {
+  state.func->walk([&](Operation *op) {
     if (isa<sm::SimDialect, nr::NeuroDialect>(op->getDialect()))
       ops.push_back(op);
   });
@@ -1015,9 +1199,15 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
         builder.setInsertionPoint(ifOpen.thenBlock()->getTerminator());
       }
       Value address = elementAddress(loc, base, acc.getIndex());
-      Value old = builder.create<LLVM::LoadOp>(loc, f64, address);
-      Value sum = builder.create<arith::AddFOp>(loc, old, acc.getValue());
-      builder.create<LLVM::StoreOp>(loc, sum, address);
+      if (state.atomicAccumulate) {
+        builder.create<LLVM::AtomicRMWOp>(loc, LLVM::AtomicBinOp::fadd,
+                                          address, acc.getValue(),
+                                          LLVM::AtomicOrdering::monotonic);
+      } else {
+        Value old = builder.create<LLVM::LoadOp>(loc, f64, address);
+        Value sum = builder.create<arith::AddFOp>(loc, old, acc.getValue());
+        builder.create<LLVM::StoreOp>(loc, sum, address);
+      }
     } else if (isa<sm::SynapsePreOp, sm::SynapsePostOp>(op)) {
       // pre_begin + row of the synapse, or post_begin + its target.
       bool pre = isa<sm::SynapsePreOp>(op);
@@ -1107,6 +1297,40 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
       exprel.replaceAllUsesWith(
           builder.create<arith::SelectOp>(loc, small, series, ratio)
               .getResult());
+    } else if (auto propagator = dyn_cast<nr::PropagatorOp>(op);
+               propagator && isDiagonal(propagator)) {
+      // Uncoupled states (e.g. traces updated at events, dt varying): the
+      // closed form per state, P = exp(a dt), Q = expm1(a dt) / a (dt for
+      // a = 0), on both targets.
+      int64_t n = propagator.getSize();
+      Value dt = propagator.getDt();
+      Value zero = constF64(loc, 0.0);
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          int64_t k = i * n + j;
+          if (i != j) {
+            propagator.getResult(k).replaceAllUsesWith(zero);
+            propagator.getResult(n * n + k).replaceAllUsesWith(zero);
+            continue;
+          }
+          Value a = propagator.getMatrix()[k];
+          Value x = builder.create<arith::MulFOp>(loc, a, dt);
+          Value p = builder.create<math::ExpOp>(loc, x);
+          Value expm1 = call(loc, "expm1", f64, {x});
+          markPureMath("expm1");
+          Value q = builder.create<arith::SelectOp>(
+              loc,
+              builder.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, a,
+                                            zero),
+              dt, builder.create<arith::DivFOp>(loc, expm1, a));
+          propagator.getResult(k).replaceAllUsesWith(p);
+          propagator.getResult(n * n + k).replaceAllUsesWith(q);
+        }
+    } else if (isa<nr::PropagatorOp>(op) && state.kernel) {
+      return op->emitError()
+             << "the CUDA target needs propagators with constant parameters "
+                "(this one varies per element and would be computed in the "
+                "step)";
     } else if (auto propagator = dyn_cast<nr::PropagatorOp>(op)) {
       // Parameters that vary per element: computed where it stands. Stack
       // arrays for A, P and Q live in the entry block.
@@ -1146,6 +1370,197 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// The device (convert-sim-to-gpu)
+//===----------------------------------------------------------------------===//
+
+FunctionState Lowering::createKernel(Location loc) {
+  std::string name = "cajal_phase_" + std::to_string(kernelCounter++);
+  builder.setInsertionPoint(kernels.getBody()->getTerminator());
+  auto func = builder.create<gpu::GPUFuncOp>(
+      loc, name, builder.getFunctionType({ptrType}, {}));
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                builder.getUnitAttr());
+  FunctionState state;
+  state.func = func;
+  state.kernel = true;
+  state.entry = &func.getBody().front();
+  state.sim = state.entry->getArgument(0);
+  builder.setInsertionPointToStart(state.entry);
+  auto ret = builder.create<gpu::ReturnOp>(loc);
+  builder.setInsertionPoint(ret);
+  state.step = contextValue(loc, state, DeviceLayout::step, i64);
+  Value block = builder.create<gpu::BlockIdOp>(loc, gpu::Dimension::x);
+  Value size = builder.create<gpu::BlockDimOp>(loc, gpu::Dimension::x);
+  Value thread = builder.create<gpu::ThreadIdOp>(loc, gpu::Dimension::x);
+  state.threadIndex = builder.create<arith::AddIOp>(
+      loc, builder.create<arith::MulIOp>(loc, block, size), thread);
+  state.prologueEnd = state.threadIndex.getDefiningOp();
+  return state;
+}
+
+Value Lowering::deviceCall(Location loc, FunctionState &state, StringRef name,
+                           Type result, ValueRange args) {
+  auto intArg = [&](unsigned k) -> int64_t {
+    std::optional<int64_t> value = getConstantIntValue(args[k]);
+    assert(value && "runtime ids are constants");
+    return *value;
+  };
+  auto pointerAt = [&](int64_t slot) {
+    return contextValue(loc, state, slot, ptrType);
+  };
+  auto ringRowAt = [&](int64_t ring, Value delay) {
+    Value data = pointerAt(layout.ring(ring, 0));
+    Value slots = contextValue(loc, state, layout.ring(ring, 1), i64);
+    Value size = contextValue(loc, state, layout.ring(ring, 2), i64);
+    Value row = builder.create<arith::RemUIOp>(
+        loc, builder.create<arith::AddIOp>(loc, state.step, delay), slots);
+    return builder
+        .create<LLVM::GEPOp>(loc, ptrType, f64, data,
+                             ValueRange{builder.create<arith::MulIOp>(
+                                 loc, row, size)})
+        .getResult();
+  };
+  static const llvm::StringMap<int64_t> tableSlots = {
+      {"cajal_sim_row_offsets", 0},     {"cajal_sim_targets", 1},
+      {"cajal_sim_column_offsets", 2},  {"cajal_sim_column_synapses", 3},
+      {"cajal_sim_column_sources", 4},  {"cajal_sim_synapse_sources", 5},
+      {"cajal_sim_num_synapses", 6}};
+  if (name == "cajal_sim_population_block")
+    return pointerAt(DeviceLayout::population(intArg(1), 0));
+  if (name == "cajal_sim_field_data")
+    return pointerAt(layout.field(intArg(1)));
+  if (name == "cajal_sim_ring_row")
+    return ringRowAt(intArg(1), args[2]);
+  if (name == "cajal_sim_ring_data")
+    return pointerAt(layout.ring(intArg(1), 0));
+  if (name == "cajal_sim_ring_slots")
+    return contextValue(loc, state, layout.ring(intArg(1), 1), i64);
+  if (name == "cajal_sim_ring_head")
+    // The runtime lays rings out so that row 0 of step n is n mod slots.
+    return builder.create<arith::RemUIOp>(
+        loc, state.step,
+        contextValue(loc, state, layout.ring(intArg(1), 1), i64));
+  if (name == "cajal_sim_synapse_sources")
+    deviceSources.insert(intArg(1));
+  if (auto slot = tableSlots.find(name); slot != tableSlots.end())
+    return contextValue(loc, state, layout.connectivity(intArg(1), slot->second),
+                        result);
+  if (name == "cajal_sim_seed")
+    return contextValue(loc, state, DeviceLayout::seed, i64);
+  if (name == "cajal_sim_spikes")
+    return pointerAt(DeviceLayout::population(intArg(1), 1));
+  if (name == "cajal_sim_spike_count")
+    return contextValue(loc, state, DeviceLayout::population(intArg(1), 2),
+                        i64);
+  if (name == "cajal_sim_emit_spike") {
+    // Compaction: take a place in the population's list with an atomic
+    // increment of its count; the order of the list is not defined.
+    int64_t pop = intArg(1);
+    Value place = builder.create<LLVM::AtomicRMWOp>(
+        loc, LLVM::AtomicBinOp::add,
+        contextSlot(loc, state, DeviceLayout::population(pop, 2)),
+        constI64(loc, 1), LLVM::AtomicOrdering::monotonic);
+    Value list = pointerAt(DeviceLayout::population(pop, 1));
+    builder.create<LLVM::StoreOp>(
+        loc, builder.create<arith::TruncIOp>(loc, i32, args[2]),
+        builder.create<LLVM::GEPOp>(loc, ptrType, i32, list,
+                                    ValueRange{place}));
+    return Value();
+  }
+  if (name == "cajal_sim_random") {
+    // The device library's sampler (targets/cuda DeviceRandom.mlir): the
+    // runtime's algorithms, bit for bit.
+    StringRef callee = "cajal_device_random";
+    SmallVector<Value> operands{
+        contextValue(loc, state, DeviceLayout::seed, i64)};
+    operands.append(args.begin() + 1, args.end());
+    if (!kernels.lookupSymbol(callee)) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(kernels.getBody());
+      auto decl = builder.create<func::FuncOp>(
+          loc, callee,
+          builder.getFunctionType(ValueRange(operands).getTypes(), {f64}));
+      decl.setPrivate();
+    }
+    return builder.create<func::CallOp>(loc, callee, TypeRange{f64}, operands)
+        .getResult(0);
+  }
+  if (name == "expm1")
+    return builder.create<math::ExpM1Op>(loc, args[0]);
+  deviceFailure = true;
+  emitError(loc) << "'" << name << "' has no device implementation";
+  return result ? builder.create<LLVM::PoisonOp>(loc, result).getResult()
+                : Value();
+}
+
+LogicalResult Lowering::emitKernels(Block &phases) {
+  SmallVector<Operation *> shared;
+  for (Operation &op : phases)
+    if (!isa<sm::ForEachOp, sm::ForEachSpikeOp, sm::RecordSpikesOp>(op) &&
+        !op.hasTrait<OpTrait::IsTerminator>())
+      shared.push_back(&op);
+  for (Operation &op : phases) {
+    if (auto record = dyn_cast<sm::RecordSpikesOp>(op)) {
+      schedule += llvm::formatv(
+                      "record {0}\n",
+                      spikeRecorderIds.lookup(record.getPopulation()))
+                      .str();
+      continue;
+    }
+    if (!isa<sm::ForEachOp, sm::ForEachSpikeOp>(op))
+      continue;
+    Location loc = op.getLoc();
+    FunctionState state = createKernel(loc);
+    currentKernel = &state;
+    IRMapping mapping;
+    cloneProgramValues(mapping);
+    for (Operation *value : shared)
+      builder.clone(*value, mapping);
+    std::string launch;
+    if (auto phase = dyn_cast<sm::ForEachOp>(op)) {
+      Operation *group =
+          SymbolTable::lookupSymbolIn(program, phase.getGroup());
+      if (auto synapses = dyn_cast_or_null<sm::SynapsesOp>(group)) {
+        launch = llvm::formatv(
+            "synapses {0}",
+            connectivityIds.lookup(synapses.getConnectivity()));
+      } else if (auto range = phase.getRange()) {
+        launch = llvm::formatv("elements {0}", (*range)[1] - (*range)[0]);
+      } else if (auto pop = dyn_cast_or_null<sm::PopulationOp>(group)) {
+        launch = llvm::formatv("elements {0}", pop.getSize());
+      }
+      if (failed(emitForEach(phase, state, mapping)))
+        return failure();
+    } else {
+      auto spikePhase = cast<sm::ForEachSpikeOp>(op);
+      auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
+          spikePhase, spikePhase.getConnectivityAttr());
+      state.atomicAccumulate = true;
+      launch = llvm::formatv(
+          "spikes {0}",
+          populationIds.lookup(spikePhase.getPost() ? table.getPost()
+                                                    : table.getPre()));
+      if (failed(emitForEachSpike(spikePhase, state, mapping)))
+        return failure();
+    }
+    schedule += llvm::formatv("kernel {0} {1}\n",
+                              cast<SymbolOpInterface>(state.func).getName(),
+                              launch)
+                    .str();
+    if (failed(finishKernel(state)))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult Lowering::finishKernel(FunctionState &state) {
+  currentKernel = &state;
+  LogicalResult lowered = lowerSimOps(state);
+  currentKernel = nullptr;
+  return failure(failed(lowered) || deviceFailure);
+}
+
 struct ConvertSimToCPU
     : cajal::impl::ConvertSimToCPUBase<ConvertSimToCPU> {
   void runOnOperation() override {
@@ -1158,6 +1573,22 @@ struct ConvertSimToCPU
       return signalPassFailure();
     }
     if (failed(Lowering(module, programs.front()).run()))
+      signalPassFailure();
+  }
+};
+
+struct ConvertSimToGPU
+    : cajal::impl::ConvertSimToGPUBase<ConvertSimToGPU> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<sm::ProgramOp> programs(module.getOps<sm::ProgramOp>());
+    if (programs.size() != 1) {
+      module.emitError() << "expected one 'sim.program' to lower to the "
+                            "GPU, found "
+                         << programs.size();
+      return signalPassFailure();
+    }
+    if (failed(Lowering(module, programs.front(), /*gpu=*/true).run()))
       signalPassFailure();
   }
 };

@@ -32,7 +32,10 @@ enum cajal_status {
   /// Memory could not be allocated.
   CAJAL_ERROR_OUT_OF_MEMORY = 3,
   /// A file could not be created, written or closed.
-  CAJAL_ERROR_IO = 4
+  CAJAL_ERROR_IO = 4,
+  /// No usable GPU: no CUDA driver, no device, too little device memory, or
+  /// a CUDA call failed (5 is CAJAL_SIM_INTERRUPTED).
+  CAJAL_ERROR_DEVICE = 6
 };
 
 /// Returns the message of the last error raised on the calling thread, or ""

@@ -152,6 +152,10 @@ typedef struct cajal_run_summary {
   uint64_t num_populations;
   const cajal_population_summary *populations;
   uint64_t num_projections;
+  /// The GPU that ran the steps and the bytes the simulation holds in its
+  /// memory (CUDA target; NULL and 0 otherwise).
+  const char *device;
+  uint64_t device_bytes;
   const cajal_projection_summary *projections;
 } cajal_run_summary;
 

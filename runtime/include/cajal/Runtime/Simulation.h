@@ -65,6 +65,13 @@ typedef struct cajal_model {
   void (*setup)(cajal_sim *sim);
   void (*init)(cajal_sim *sim);
   void (*step)(cajal_sim *sim, uint64_t step);
+  /// CUDA target only (NULL otherwise): the step's kernels as PTX, and the
+  /// schedule that says what to launch per step (convert-sim-to-gpu). With
+  /// them, cajal_sim_create opens the CUDA driver (libcuda.so.1, at run
+  /// time), copies the storage set-up and init built to the first GPU, and
+  /// cajal_sim_run runs the steps there; `step` is then not called.
+  const char *cuda_ptx;
+  const char *cuda_schedule;
 } cajal_model;
 
 /// How to run a model. Zero-initialise, then set what differs.

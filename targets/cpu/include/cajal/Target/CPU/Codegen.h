@@ -65,6 +65,7 @@ struct BuildOutputs {
   std::string sharedLibrary;  ///< <dir>/lib<name>.so
   std::string executable;     ///< <dir>/<name>
   std::string header;         ///< <dir>/<name>.h
+  std::string ptxFile;        ///< <dir>/<name>.ptx (CUDA target only)
 };
 
 /// Emits `module` (LLVM dialect) as an object file for the host with a

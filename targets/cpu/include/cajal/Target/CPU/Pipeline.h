@@ -37,6 +37,11 @@ void buildNeuroToSimPipeline(mlir::OpPassManager &pm,
 void buildSimToCPUPipeline(mlir::OpPassManager &pm,
                            const PipelineOptions &options = {});
 
+/// The host part of buildSimToCPUPipeline after `convert-sim-to-cpu`: scf,
+/// arith, math, index, func and cf to the LLVM dialect. The CUDA target
+/// lowers its host code with it too.
+void buildHostToLLVMPipeline(mlir::OpPassManager &pm);
+
 /// Registers every dialect and translation the CPU pipelines produce.
 void registerCPUTargetDialects(mlir::DialectRegistry &registry);
 

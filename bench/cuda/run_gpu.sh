@@ -1,0 +1,40 @@
+#!/bin/sh
+# Runs every model of a bundle (bench/cuda/bundle.sh) on the CPU and the
+# GPU target, compares their spikes and prints the real-time factors
+# (simulate wall time / simulated time) from summary.json.
+#
+#   bench/cuda/run_gpu.sh BUNDLE [OUT]
+set -eu
+bundle=${1:?usage: run_gpu.sh BUNDLE [OUT]}
+out=${2:-/tmp/cajal-gpu-bench}
+here=$(dirname "$0")
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+for dir in "$bundle"/*-cuda; do
+  model=$(basename "$dir" -cuda)
+  exe=$(find "$dir" -maxdepth 1 -type f -perm -u+x ! -name '*.so' | head -n 1)
+  cpu=$(find "$bundle/$model-cpu" -maxdepth 1 -type f -perm -u+x ! -name '*.so' | head -n 1)
+  echo "== $model"
+  if [ "${SKIP_CPU:-}" != "$model" ] && [ -n "$cpu" ]; then
+    "$cpu" --quiet -o "$out/$model-cpu" ${DURATION:+--duration $DURATION}
+  fi
+  CAJAL_CUDA_VERBOSE=1 "$exe" --quiet -o "$out/$model-cuda" ${DURATION:+--duration $DURATION}
+  python3 - "$out/$model-cpu" "$out/$model-cuda" <<'PY'
+import json, os, sys
+for folder in sys.argv[1:]:
+    path = os.path.join(folder, 'summary.json')
+    if not os.path.exists(path):
+        continue
+    s = json.load(open(path))
+    wall = s['wall_s']['simulate']
+    extra = ''
+    if s.get('device_bytes'):
+        extra = '  device %.1f MiB (%.2f B/syn)' % (
+            s['device_bytes'] / 2**20, s['device_bytes'] / max(s['synapses'], 1))
+    print('%-5s simulated %6.2f s  set-up %7.3f s  run %8.3f s  RTF %.4f  rate %.3f Hz%s' % (
+        s['target'], s['simulated_s'], s['wall_s']['setup'], wall,
+        wall / s['simulated_s'], s['rate_hz'], extra))
+PY
+  if [ -d "$out/$model-cpu" ]; then
+    python3 "$here/compare_targets.py" "$out/$model-cpu" "$out/$model-cuda"
+  fi
+done

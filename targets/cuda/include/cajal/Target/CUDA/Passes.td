@@ -1,0 +1,39 @@
+//===- Passes.td - The CUDA target's passes ----------------*- tablegen -*-===//
+
+#ifndef CAJAL_TARGET_CUDA_PASSES_TD
+#define CAJAL_TARGET_CUDA_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LinkCUDADeviceLibrary
+    : Pass<"cajal-link-cuda-device-library", "mlir::ModuleOp"> {
+  let summary = "Add the device library to the kernels of convert-sim-to-gpu";
+  let description = [{
+    Copies into `gpu.module @cajal_kernels` the driver kernels the runtime
+    launches around the phases of a step (ring delivery, given spikes, state
+    samples, spike records, end of step; DeviceDriver.mlir) and, when the
+    kernels declare `@cajal_device_random`, the device random library
+    (DeviceRandom.mlir), which draws what the CPU runtime draws, bit for bit.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def EmbedCUDABinary : Pass<"cajal-embed-cuda-binary", "mlir::ModuleOp"> {
+  let summary = "Turn the kernels' PTX and the schedule into host globals";
+  let description = [{
+    Replaces `gpu.binary @cajal_kernels` (PTX from gpu-module-to-binary
+    with format=isa) by the NUL-terminated constant globals
+    `cajal_cuda_ptx` and `cajal_cuda_schedule` (the module's
+    `cajal.cuda_schedule` attribute), which the model descriptor points
+    at. Fails when the PTX still calls libdevice functions (no CUDA
+    toolkit's libdevice was found to link them).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // CAJAL_TARGET_CUDA_PASSES_TD

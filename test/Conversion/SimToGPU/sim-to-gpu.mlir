@@ -1,0 +1,129 @@
+// RUN: cajal-opt %s -split-input-file --convert-sim-to-gpu | FileCheck %s
+
+// Set-up and init stay on the host, as for the CPU; every step phase is a
+// kernel of @cajal_kernels taking the device context; the schedule lists
+// them with their launch shapes, then the spike record, the tables whose
+// synapse sources kernels read and the fields the step writes.
+// CHECK: module attributes {cajal.cuda_schedule = "kernel cajal_phase_0 elements 10\0Akernel cajal_phase_1 spikes 0\0Arecord 0\0Awrites 0\0A", {{.*}}gpu.container_module}
+
+// The neuron phase: the step from context slot 1, a thread per neuron under
+// a bounds test, the population block from slot 4 (population 0), spikes
+// appended with an atomic increment of the count in slot 6.
+// CHECK-LABEL: gpu.module @cajal_kernels
+// CHECK: gpu.func @cajal_phase_0(%[[CTX:.*]]: !llvm.ptr) kernel
+// CHECK: %[[STEPP:.*]] = llvm.getelementptr %[[CTX]][1] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[STEP:.*]] = llvm.load %[[STEPP]] : !llvm.ptr -> i64
+// CHECK: gpu.block_id x
+// CHECK: gpu.block_dim x
+// CHECK: gpu.thread_id x
+// CHECK: %[[BLOCKP:.*]] = llvm.getelementptr %[[CTX]][4] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: arith.cmpi ult, %{{.*}}, %c10 : index
+// CHECK: scf.if
+// CHECK: arith.uitofp %[[STEP]] : i64 to f64
+// CHECK: scf.if
+// CHECK: %[[COUNT:.*]] = llvm.getelementptr %[[CTX]][6] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[PLACE:.*]] = llvm.atomicrmw add %[[COUNT]], %{{.*}} monotonic : !llvm.ptr, i64
+// CHECK: %[[LISTP:.*]] = llvm.getelementptr %[[CTX]][5] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[LIST:.*]] = llvm.load %[[LISTP]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.getelementptr %[[LIST]][%[[PLACE]]] : (!llvm.ptr, i64) -> !llvm.ptr, i32
+// CHECK: gpu.return
+
+// The projection: a warp per spike (thread / 32, stride = all warps), its
+// lanes over the row (lane = thread mod 32, stride 32); the ring row
+// (step + 3) mod slots from the ring's slots: data 11, slots 12, size 13
+// (after 4 header slots, 4 of the population and 3 fields); the input is
+// added atomically.
+// CHECK: gpu.func @cajal_phase_1(%[[CTX:.*]]: !llvm.ptr) kernel
+// CHECK-DAG: llvm.getelementptr %[[CTX]][11] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-DAG: llvm.getelementptr %[[CTX]][12] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-DAG: llvm.getelementptr %[[CTX]][13] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-DAG: arith.divui %{{.*}}, %c32 : index
+// CHECK-DAG: arith.remui %{{.*}}, %c32 : index
+// CHECK: gpu.grid_dim x
+// CHECK: scf.for
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// CHECK: llvm.atomicrmw fadd %{{.*}}, %{{.*}} monotonic : !llvm.ptr, f64
+// CHECK-NOT: gpu.func @cajal_phase_2
+// CHECK-LABEL: func.func @cajal_model_setup(
+// CHECK: llvm.call @cajal_sim_add_ring
+// CHECK-LABEL: func.func @cajal_model_init(
+// CHECK: scf.for
+// CHECK-LABEL: func.func @cajal_model_step(
+// CHECK-NEXT: return
+sim.program @Net attributes {dt = 1.0e-4 : f64, steps = 100 : i64, seed = 7 : i64} {
+  %zero = arith.constant 0.0 : f64
+  %one = arith.constant 1.0 : f64
+  %w = arith.constant 0.5 : f64
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+    sim.field @refractory_until internal unit "s"
+  }
+  sim.connectivity @syn @P [0, 5] -> @P [0, 10] rule "fixed_probability" {p = 0.1 : f64} {autapses = true, multapses = false, stream = 3 : i64}
+  sim.synapses @syn_synapses of @syn {
+    sim.field @w parameter unit "V"
+  }
+  sim.init {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %r = sim.random "uniform" stream 0 entity %i(%zero, %one) : f64
+      sim.store %r, @P::@v[%i] : f64
+      sim.yield
+    }
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %t = sim.time : f64
+      %v = sim.load @P::@v[%i] : f64
+      %up = arith.addf %v, %t : f64
+      sim.store %up, @P::@v[%i] : f64
+      %fire = arith.cmpf ogt, %up, %one : f64
+      scf.if %fire {
+        sim.emit_spike @P[%i]
+        sim.store %zero, @P::@v[%i] : f64
+      }
+      sim.yield
+    }
+    sim.for_each_spike @syn {
+    ^bb0(%pre: index, %post: index, %k: index):
+      %wk = sim.load @syn_synapses::@w[%k] : f64
+      sim.accumulate %wk, @P::@v[%post] {delay_steps = 2 : i64} : f64
+      sim.yield
+    }
+    sim.record_spikes @P
+  }
+}
+
+// -----
+
+// Draws other than uniform call the device library's sampler with the
+// seed from slot 0 and the step as counter; a gated ring is delivered by a
+// kernel of its own at the end of the step (a thread per neuron).
+// CHECK: cajal.cuda_schedule = "kernel cajal_phase_0 elements 4\0Akernel cajal_phase_1 elements 4\0Awrites 0\0A"
+// CHECK: gpu.module @cajal_kernels
+// CHECK: func.func private @cajal_device_random(i64, i32, i32, i64, i64, f64, f64, f64, f64) -> f64
+// CHECK: gpu.func @cajal_phase_0(%[[CTX:.*]]: !llvm.ptr) kernel
+// CHECK: %[[STEP:.*]] = llvm.load
+// CHECK: %[[SEEDP:.*]] = llvm.getelementptr %[[CTX]][0] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[SEED:.*]] = llvm.load %[[SEEDP]] : !llvm.ptr -> i64
+// CHECK: func.call @cajal_device_random(%[[SEED]], %c7_i32, %c2_i32, %{{.*}}, %[[STEP]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// CHECK: gpu.func @cajal_phase_1(
+// CHECK: arith.cmpf oge
+// CHECK: scf.if
+// CHECK: arith.addf
+sim.program @Drive attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %n = arith.constant 100.0 : f64
+  %p = arith.constant 0.01 : f64
+  sim.population @P[4] {
+    sim.field @v state unit "V"
+    sim.field @until internal unit "s"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %k = sim.random "binomial" stream 2 entity %i(%n, %p) : f64
+      sim.accumulate %k, @P::@v[%i] {delay_steps = 0 : i64, gate = @P::@until} : f64
+      sim.yield
+    }
+  }
+}
