@@ -8,12 +8,15 @@
 
 #include "cajal/Target/CUDA/DeviceLibrary.h"
 
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Parser/Parser.h"
 
 namespace cajal::cuda {
 #define GEN_PASS_DEF_LINKCUDADEVICELIBRARY
 #define GEN_PASS_DEF_EMBEDCUDABINARY
+#define GEN_PASS_DEF_INTERNALIZEDEVICEFUNCTIONS
 #include "cajal/Target/CUDA/Passes.h.inc"
 } // namespace cajal::cuda
 
@@ -67,8 +70,7 @@ struct LinkCUDADeviceLibrary
     if (!library)
       return signalPassFailure();
     if (!library->lookupSymbol<func::FuncOp>(kRandom)) {
-      module.emitError() << "the device random library defines no @"
-                         << kRandom;
+      module.emitError() << "the device random library defines no @" << kRandom;
       return signalPassFailure();
     }
     random.erase();
@@ -92,9 +94,8 @@ struct EmbedCUDABinary
     if (!binary)
       return;
     auto objects = binary.getObjects();
-    auto object = objects.empty()
-                      ? gpu::ObjectAttr()
-                      : dyn_cast<gpu::ObjectAttr>(objects[0]);
+    auto object = objects.empty() ? gpu::ObjectAttr()
+                                  : dyn_cast<gpu::ObjectAttr>(objects[0]);
     if (!object || object.getFormat() != gpu::CompilationTarget::Assembly) {
       binary.emitError() << "expected the kernels as PTX "
                             "(gpu-module-to-binary{format=isa})";
@@ -133,6 +134,26 @@ struct EmbedCUDABinary
     addString("cajal_cuda_schedule", schedule.getValue());
     binary.erase();
     module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
+  }
+};
+
+struct InternalizeDeviceFunctions
+    : cajal::cuda::impl::InternalizeDeviceFunctionsBase<
+          InternalizeDeviceFunctions> {
+  void runOnOperation() override {
+    gpu::GPUModuleOp module = getOperation();
+    SmallVector<LLVM::LLVMFuncOp> wrappers;
+    for (auto function : module.getOps<LLVM::LLVMFuncOp>()) {
+      if (function.isExternal() ||
+          function->hasAttr(NVVM::NVVMDialect::getKernelFuncAttrName()))
+        continue;
+      function.setLinkage(LLVM::Linkage::Internal);
+      if (function.getSymName().starts_with("_mlir_ciface_"))
+        wrappers.push_back(function);
+    }
+    for (LLVM::LLVMFuncOp wrapper : wrappers)
+      if (SymbolTable::symbolKnownUseEmpty(wrapper, module))
+        wrapper.erase();
   }
 };
 

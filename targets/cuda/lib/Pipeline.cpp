@@ -37,8 +37,7 @@ std::string defaultToolkitPath() {
   return "/usr/local/cuda";
 }
 
-void buildSimToCUDAPipeline(OpPassManager &pm,
-                            const PipelineOptions &options) {
+void buildSimToCUDAPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createConvertSimToGPU());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -51,6 +50,7 @@ void buildSimToCUDAPipeline(OpPassManager &pm,
   // What has no libdevice function (roundeven, ...): LLVM intrinsics,
   // which the NVPTX back end selects.
   device.addPass(createConvertMathToLLVMPass());
+  device.addPass(createInternalizeDeviceFunctions());
   device.addPass(createCanonicalizerPass());
   device.addPass(createCSEPass());
   device.addPass(createReconcileUnrealizedCastsPass());

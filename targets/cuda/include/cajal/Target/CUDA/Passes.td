@@ -36,4 +36,18 @@ def EmbedCUDABinary : Pass<"cajal-embed-cuda-binary", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def InternalizeDeviceFunctions
+    : Pass<"cajal-internalize-device-functions", "mlir::gpu::GPUModuleOp"> {
+  let summary = "Give the kernels' helper functions internal linkage";
+  let description = [{
+    After convert-gpu-to-nvvm, only the kernels are entry points of the
+    PTX: every other defined `llvm.func` (the device library, driver
+    helpers) gets internal linkage, and the `_mlir_ciface_` wrappers that
+    convert-gpu-to-nvvm requests for every function are erased, so that
+    LLVM inlines and drops them instead of emitting each one as a
+    visible PTX function the driver must compile at load time.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // CAJAL_TARGET_CUDA_PASSES_TD
