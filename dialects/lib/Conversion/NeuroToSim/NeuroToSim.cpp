@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
 #include "llvm/ADT/StringSet.h"
 
@@ -293,20 +294,50 @@ llvm::StringSet<> frozenWhenRefractory(cajal::neuro::NeuronOp model) {
   return frozen;
 }
 
-/// The value of a constant region (one arith.constant yielded), if it is one.
+/// The value of a constant region, if it is one: its operations are folded
+/// in order (arith and math ops of constants, such as a synapse count
+/// `floor(log(1 - p) / log(1 - 1 / (n * m)) + 0.5)` that a user function
+/// computes), and the yielded value must fold to a number.
 std::optional<double> constantOf(Region &region) {
-  if (region.empty())
+  if (region.empty() || !region.hasOneBlock())
     return std::nullopt;
-  auto yield = cast<nr::YieldOp>(region.front().getTerminator());
+  llvm::DenseMap<Value, Attribute> known;
+  auto valueOf = [&](Value value) -> Attribute {
+    if (Attribute attr = known.lookup(value))
+      return attr;
+    Attribute attr;
+    if (matchPattern(value, m_Constant(&attr)))
+      return attr;
+    return {};
+  };
+  Block &block = region.front();
+  for (Operation &op : block.without_terminator()) {
+    if (op.getNumRegions() != 0 || op.getNumResults() != 1)
+      continue;
+    SmallVector<Attribute> operands;
+    for (Value operand : op.getOperands())
+      operands.push_back(valueOf(operand));
+    if (llvm::any_of(operands, [](Attribute a) { return !a; }))
+      continue;
+    SmallVector<OpFoldResult> results;
+    if (failed(op.fold(operands, results)) || results.size() != 1)
+      continue;
+    if (auto attr = dyn_cast<Attribute>(results[0]))
+      known[op.getResult(0)] = attr;
+    else if (Attribute forwarded = valueOf(cast<Value>(results[0])))
+      known[op.getResult(0)] = forwarded;
+  }
+  auto yield = cast<nr::YieldOp>(block.getTerminator());
   if (yield.getValues().size() != 1)
     return std::nullopt;
-  auto cst = yield.getValues()[0].getDefiningOp<arith::ConstantOp>();
-  if (!cst)
-    return std::nullopt;
-  if (auto f = dyn_cast<FloatAttr>(cst.getValue()))
+  Attribute value = valueOf(yield.getValues()[0]);
+  if (auto f = dyn_cast_or_null<FloatAttr>(value))
     return f.getValueAsDouble();
-  if (auto b = dyn_cast<BoolAttr>(cst.getValue()))
+  if (auto b = dyn_cast_or_null<BoolAttr>(value))
     return b.getValue() ? 1.0 : 0.0;
+  if (auto i = dyn_cast_or_null<IntegerAttr>(value))
+    return i.getType().isInteger(1) ? double(i.getValue().getBoolValue())
+                                    : double(i.getValue().getSExtValue());
   return std::nullopt;
 }
 

@@ -11,6 +11,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -45,14 +46,19 @@ private:
   Value sub(Value a, Value b) { return builder.create<arith::SubFOp>(loc, a, b); }
   Value mul(Value a, Value b) { return builder.create<arith::MulFOp>(loc, a, b); }
 
-  /// The right side of `ode` with the states of `values` substituted.
-  Value evaluate(OdeOp ode, const StateValues &values);
-  SmallVector<Value> evaluateAll(const StateValues &values) {
+  /// The right side of `ode` with the states of `values` substituted; with
+  /// `driveAtZero`, also inputs, modulators and `t` at zero.
+  Value evaluate(OdeOp ode, const StateValues &values,
+                 bool driveAtZero = false);
+  SmallVector<Value> evaluateAll(const StateValues &values,
+                                 bool driveAtZero = false) {
     SmallVector<Value> result;
     for (OdeOp ode : odes)
-      result.push_back(evaluate(ode, values));
+      result.push_back(evaluate(ode, values, driveAtZero));
     return result;
   }
+  /// Whether `name` is an input or modulator port of the model of `ode`.
+  bool isDrive(OdeOp ode, StringRef name);
   StringRef stateName(size_t i) { return OdeOp(odes[i]).getState(); }
   /// `x + factor * k`, element by element.
   SmallVector<Value> axpy(ArrayRef<Value> x, ArrayRef<Value> k, Value factor);
@@ -72,7 +78,15 @@ private:
   Value dt;
 };
 
-Value Integrator::evaluate(OdeOp ode, const StateValues &values) {
+bool Integrator::isDrive(OdeOp ode, StringRef name) {
+  Operation *model = ode->getParentWithTrait<OpTrait::SymbolTable>();
+  Operation *symbol =
+      model ? SymbolTable::lookupSymbolIn(model, name) : nullptr;
+  return symbol && isa<InputOp, ModulatorOp>(symbol);
+}
+
+Value Integrator::evaluate(OdeOp ode, const StateValues &values,
+                           bool driveAtZero) {
   IRMapping mapping;
   Block &block = ode.getRhs().front();
   for (Operation &op : block.without_terminator()) {
@@ -82,6 +96,15 @@ Value Integrator::evaluate(OdeOp ode, const StateValues &values) {
         mapping.map(get.getResult(), it->second);
         continue;
       }
+      if (driveAtZero && isDrive(ode, get.getName())) {
+        mapping.map(get.getResult(), constant(0.0));
+        continue;
+      }
+    }
+    if (auto builtin = dyn_cast<BuiltinOp>(op);
+        builtin && driveAtZero && builtin.getBuiltin() == Builtin::time) {
+      mapping.map(builtin.getResult(), constant(0.0));
+      continue;
     }
     builder.clone(op, mapping);
   }
@@ -154,7 +177,11 @@ SmallVector<Value> Integrator::exponentialEuler(ArrayRef<Value> x) {
 }
 
 /// x' = A x + b with constant A: x(t + dt) = P x + Q b, where A's columns
-/// and b are read off the right sides at the unit states and at zero.
+/// and b are read off the right sides at the unit states and at zero. The
+/// columns are read with inputs, modulators and t at zero: A does not depend
+/// on them (that is what makes the system linear), and reading it where they
+/// are zero lets the columns fold to constants, so that the propagator is
+/// computed once, not for every element and step.
 SmallVector<Value> Integrator::exact(ArrayRef<Value> x) {
   size_t n = odes.size();
   Value zero = constant(0.0), one = constant(1.0);
@@ -162,13 +189,14 @@ SmallVector<Value> Integrator::exact(ArrayRef<Value> x) {
   for (size_t i = 0; i < n; ++i)
     zeroState[stateName(i)] = zero;
   SmallVector<Value> b = evaluateAll(zeroState);
+  SmallVector<Value> undriven = evaluateAll(zeroState, /*driveAtZero=*/true);
   SmallVector<Value> matrix(n * n);
   for (size_t j = 0; j < n; ++j) {
     StateValues unit = zeroState;
     unit[stateName(j)] = one;
-    SmallVector<Value> column = evaluateAll(unit);
+    SmallVector<Value> column = evaluateAll(unit, /*driveAtZero=*/true);
     for (size_t i = 0; i < n; ++i)
-      matrix[i * n + j] = sub(column[i], b[i]);
+      matrix[i * n + j] = sub(column[i], undriven[i]);
   }
   SmallVector<Type> types(2 * n * n, builder.getF64Type());
   auto propagator = builder.create<PropagatorOp>(

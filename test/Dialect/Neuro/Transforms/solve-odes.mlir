@@ -2,6 +2,7 @@
 // RUN: cajal-opt %s --neuro-solve-odes=method=euler -split-input-file | FileCheck %s --check-prefix=EULER
 // RUN: cajal-opt %s --neuro-solve-odes=method=rk2 -split-input-file | FileCheck %s --check-prefix=RK2
 // RUN: cajal-opt %s --neuro-solve-odes=method=rk4 -split-input-file | FileCheck %s --check-prefix=RK4
+// RUN: cajal-opt %s --neuro-solve-odes --canonicalize -split-input-file | FileCheck %s --check-prefix=DRIVE
 
 // One linear equation, x' = -x / tau, with the model's own method (exact).
 // CHECK-LABEL: neuro.neuron @Decay
@@ -115,5 +116,43 @@ neuro.neuron @Gated attributes {method = "exponential_euler", system = "conditio
     %g = neuro.get self @g : f64
     %0 = arith.negf %g : f64
     neuro.yield %0 : f64
+  }
+}
+
+// -----
+
+// Inputs and t drive the affine part only: the matrix is read with them at
+// zero, so that its entries fold to constants (after canonicalize, the
+// propagator's operands are constants) while b keeps the input.
+// DRIVE-LABEL: neuro.neuron @Driven
+// DRIVE: neuro.integrate "exact" frozen [] {
+// DRIVE-DAG: %[[I:.*]] = neuro.get self @I : f64
+// DRIVE-DAG: %[[T:.*]] = neuro.builtin time : f64
+// DRIVE: neuro.propagator size 2(%cst{{[_0-9]*}}, %cst{{[_0-9]*}}, %cst{{[_0-9]*}}, %cst{{[_0-9]*}}) dt
+// DRIVE: neuro.update self @v set
+neuro.neuron @Driven attributes {method = "exact", system = "coupled-linear"} {
+  neuro.input @I unit "A"
+  neuro.state @v unit "V"
+  neuro.state @g unit "V"
+  neuro.ode @v attributes {form = "linear"} {
+    %v = neuro.get self @v : f64
+    %g = neuro.get self @g : f64
+    %i = neuro.get self @I : f64
+    %t = neuro.builtin time : f64
+    %tau = arith.constant 2.0e-02 : f64
+    %r = arith.constant 1.0e+08 : f64
+    %0 = arith.subf %g, %v : f64
+    %1 = arith.mulf %r, %i : f64
+    %2 = arith.addf %0, %1 : f64
+    %3 = arith.addf %2, %t : f64
+    %4 = arith.divf %3, %tau : f64
+    neuro.yield %4 : f64
+  }
+  neuro.ode @g attributes {form = "linear"} {
+    %g = neuro.get self @g : f64
+    %tau = arith.constant 5.0e-03 : f64
+    %0 = arith.negf %g : f64
+    %1 = arith.divf %0, %tau : f64
+    neuro.yield %1 : f64
   }
 }
