@@ -28,10 +28,23 @@ def read_npy(path):
     return list(struct.unpack('<%d%s' % (count, code), body))
 
 
+def option(name):
+    """The number after `name` on the command line, or None."""
+    if name not in sys.argv:
+        return None
+    return float(sys.argv[sys.argv.index(name) + 1])
+
+
 def main():
     cpu, cuda = sys.argv[1], sys.argv[2]
+    # --bitwise: spikes and recorded values identical. --values TOL: spikes
+    # identical, recorded values within TOL. --rates TOL: each population's
+    # spike count within the relative tolerance TOL (values not compared).
     bitwise = '--bitwise' in sys.argv
+    values_tolerance = option('--values')
+    rates_tolerance = option('--rates')
     same = True
+    failed = False
     for name in sorted(os.listdir(cpu)):
         if not name.endswith('_spikes_i.npy'):
             continue
@@ -49,6 +62,13 @@ def main():
             first = (ct + gt)[min(len(ci), len(gi))]
         identical = first is None
         same = same and identical
+        if values_tolerance is not None and not identical:
+            failed = True
+        if rates_tolerance is not None and abs(len(gi) - len(ci)) > \
+                rates_tolerance * max(len(ci), 1):
+            print('%s: spike counts differ by more than %g %%' %
+                  (pop, 100 * rates_tolerance))
+            failed = True
         print('%-10s cpu %8d spikes  cuda %8d spikes  (%+.3f%%)  %s' % (
             pop, len(ci), len(gi),
             100.0 * (len(gi) - len(ci)) / max(len(ci), 1),
@@ -60,7 +80,11 @@ def main():
             diff = max((abs(x - y) for x, y in zip(a, b)), default=0.0)
             print('%-24s max |cpu - cuda| = %.3g over %d values' % (name, diff, len(a)))
             same = same and a == b
-    if bitwise and not same:
+            if values_tolerance is not None and (len(a) != len(b) or
+                                                 diff > values_tolerance):
+                print('%s: differs by more than %g' % (name, values_tolerance))
+                failed = True
+    if (bitwise and not same) or failed:
         sys.exit(1)
 
 

@@ -284,9 +284,13 @@ int main(int argc, char **argv) {
                      "Simulated time (e.g. 2s, 500ms); default: the "
                      "model's 'simulate'");
   runCmd->add_option("--seed", seed, "Random seed (default: the model's)");
-  runCmd->add_option("--set", sets,
-                     "Set a network parameter: name=value (e.g. "
-                     "J=0.2mV); repeatable");
+  // One name=value per --set, so that `--set g=5 model.cajal` leaves the
+  // model file to the positional.
+  runCmd
+      ->add_option("--set", sets,
+                   "Set a network parameter: name=value (e.g. "
+                   "J=0.2mV); repeatable")
+      ->allow_extra_args(false);
   runCmd->add_flag("--csv", writeCsv, "Also write CSV files");
   runCmd->add_flag("-q,--quiet", quiet, "Print no summary");
   runCmd->add_flag("--no-progress", noProgress, "Never draw a progress bar");
@@ -306,8 +310,10 @@ int main(int argc, char **argv) {
                        "Target: cpu, or cuda (kernels as PTX that the "
                        "NVIDIA driver loads; no CUDA toolkit needed to run)")
       ->check(CLI::IsMember({"cpu", "cuda"}));
-  buildCmd->add_option("--set", buildSets,
-                       "Set a network parameter: name=value; repeatable");
+  buildCmd
+      ->add_option("--set", buildSets,
+                   "Set a network parameter: name=value; repeatable")
+      ->allow_extra_args(false);
   buildCmd->add_flag("--object-only", objectOnly,
                      "Write only the object file (no linking)");
   bool buildRuntimeParameters = false;
