@@ -26,7 +26,6 @@
 #include "SimulationImpl.h"
 
 #include "ErrorImpl.h"
-#include "cajal/Runtime/Interrupt.h"
 #include "cajal/Runtime/Progress.h"
 
 #include <algorithm>
@@ -707,15 +706,9 @@ int CudaExecutor::run(uint64_t steps) {
       return fail(CAJAL_ERROR_DEVICE, "%s", Error.c_str());
     Sim->StepsDone += batch;
     done += batch;
-    if (Sim->StepStatus != CAJAL_OK) {
-      status = fail(Sim->StepStatus, "%s", Sim->StepError.c_str());
+    status = Sim->stepOutcome();
+    if (status != CAJAL_OK)
       break;
-    }
-    if (cajal_interrupted()) {
-      Sim->Interrupted = true;
-      status = CAJAL_SIM_INTERRUPTED;
-      break;
-    }
     cajal_progress_update(done);
   }
   if (!download())

@@ -160,6 +160,16 @@ void cajal_sim::beginStep(uint64_t step) {
   }
 }
 
+int cajal_sim::stepOutcome() {
+  if (StepStatus != CAJAL_OK)
+    return fail(StepStatus, "%s", StepError.c_str());
+  if (cajal_interrupted()) {
+    Interrupted = true;
+    return CAJAL_SIM_INTERRUPTED;
+  }
+  return CAJAL_OK;
+}
+
 void cajal_sim::endStep() {
   for (Population &pop : Populations)
     pop.SpikeTotal += pop.SpikeCount;
@@ -373,15 +383,9 @@ extern "C" int cajal_sim_run(cajal_sim *sim, uint64_t num_steps) {
     if (model->step)
       model->step(sim, step);
     sim->endStep();
-    if (sim->StepStatus != CAJAL_OK) {
-      status = fail(sim->StepStatus, "%s", sim->StepError.c_str());
+    status = sim->stepOutcome();
+    if (status != CAJAL_OK)
       break;
-    }
-    if (cajal_interrupted()) {
-      sim->Interrupted = true;
-      status = CAJAL_SIM_INTERRUPTED;
-      break;
-    }
     cajal_progress_update(done + 1);
   }
   cajal_progress_finish();

@@ -188,6 +188,11 @@ struct cajal_sim {
 
   bool hasOutput() const { return !OutputDir.empty(); }
 
+  /// After a step (or a batch of steps on a device): the error a step
+  /// reported (made the last error), CAJAL_SIM_INTERRUPTED after Ctrl-C
+  /// (marking the run interrupted), or CAJAL_OK to go on.
+  int stepOutcome();
+
   std::string outputPath(const std::string &file) const {
     std::string path = OutputDir;
     if (path.back() != '/')

@@ -34,11 +34,13 @@ OwningOpRef<ModuleOp> parseLibrary(MLIRContext *context, StringRef source,
   return parseSourceString<ModuleOp>(source, ParserConfig(context), name);
 }
 
-/// Copies the body of `from` (but its terminator) to the end of `to`,
+/// Copies the body of `from` (but a terminator) to the end of `to`,
 /// skipping symbols `to` already defines.
 void copyInto(Block &from, gpu::GPUModuleOp to) {
   OpBuilder builder(to.getBody()->getTerminator());
-  for (Operation &op : from.without_terminator()) {
+  for (Operation &op : from) {
+    if (op.hasTrait<OpTrait::IsTerminator>())
+      continue;
     if (auto symbol = dyn_cast<SymbolOpInterface>(op))
       if (to.lookupSymbol(symbol.getName()))
         continue;
@@ -74,15 +76,9 @@ struct LinkCUDADeviceLibrary
       return signalPassFailure();
     }
     random.erase();
-    OpBuilder builder(kernels.getBody()->getTerminator());
-    for (Operation &op : library->getBody()->getOperations()) {
-      Operation *copy = builder.clone(op);
-      // Only the sampler is called from outside the library.
-      if (auto function = dyn_cast<func::FuncOp>(copy))
-        function.setVisibility(function.getName() == kRandom
-                                   ? SymbolTable::Visibility::Private
-                                   : function.getVisibility());
-    }
+    copyInto(*library->getBody(), kernels);
+    // Like the rest of the library, the sampler is private to the kernels.
+    kernels.lookupSymbol<func::FuncOp>(kRandom).setPrivate();
   }
 };
 

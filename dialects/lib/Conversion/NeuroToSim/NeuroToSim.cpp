@@ -336,8 +336,7 @@ std::optional<double> constantOf(Region &region) {
   if (auto b = dyn_cast_or_null<BoolAttr>(value))
     return b.getValue() ? 1.0 : 0.0;
   if (auto i = dyn_cast_or_null<IntegerAttr>(value))
-    return i.getType().isInteger(1) ? double(i.getValue().getBoolValue())
-                                    : double(i.getValue().getSExtValue());
+    return double(i.getValue().getSExtValue());
   return std::nullopt;
 }
 

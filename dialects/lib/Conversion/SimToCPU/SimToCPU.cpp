@@ -26,9 +26,10 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/IR/Builders.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -485,17 +486,10 @@ private:
   static bool isDiagonal(nr::PropagatorOp propagator) {
     int64_t n = propagator.getSize();
     for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < n; ++j) {
-        if (i == j)
-          continue;
-        std::optional<double> value;
-        if (auto constant = propagator.getMatrix()[i * n + j]
-                                .getDefiningOp<arith::ConstantOp>())
-          if (auto number = dyn_cast<FloatAttr>(constant.getValue()))
-            value = number.getValueAsDouble();
-        if (!value || *value != 0.0)
+      for (int64_t j = 0; j < n; ++j)
+        if (i != j &&
+            !matchPattern(propagator.getMatrix()[i * n + j], m_AnyZeroFloat()))
           return false;
-      }
     return true;
   }
 
@@ -1561,18 +1555,21 @@ LogicalResult Lowering::finishKernel(FunctionState &state) {
   return failure(failed(lowered) || deviceFailure);
 }
 
+/// Lowers the module's one sim.program, for the host (`gpu` false) or with
+/// its step phases as kernels.
+LogicalResult lowerProgram(ModuleOp module, bool gpu) {
+  SmallVector<sm::ProgramOp> programs(module.getOps<sm::ProgramOp>());
+  if (programs.size() != 1)
+    return module.emitError()
+           << "expected one 'sim.program' to lower to the "
+           << (gpu ? "GPU" : "CPU") << ", found " << programs.size();
+  return Lowering(module, programs.front(), gpu).run();
+}
+
 struct ConvertSimToCPU
     : cajal::impl::ConvertSimToCPUBase<ConvertSimToCPU> {
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    SmallVector<sm::ProgramOp> programs(module.getOps<sm::ProgramOp>());
-    if (programs.size() != 1) {
-      module.emitError() << "expected one 'sim.program' to lower to the CPU, "
-                            "found "
-                         << programs.size();
-      return signalPassFailure();
-    }
-    if (failed(Lowering(module, programs.front()).run()))
+    if (failed(lowerProgram(getOperation(), /*gpu=*/false)))
       signalPassFailure();
   }
 };
@@ -1580,15 +1577,7 @@ struct ConvertSimToCPU
 struct ConvertSimToGPU
     : cajal::impl::ConvertSimToGPUBase<ConvertSimToGPU> {
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    SmallVector<sm::ProgramOp> programs(module.getOps<sm::ProgramOp>());
-    if (programs.size() != 1) {
-      module.emitError() << "expected one 'sim.program' to lower to the "
-                            "GPU, found "
-                         << programs.size();
-      return signalPassFailure();
-    }
-    if (failed(Lowering(module, programs.front(), /*gpu=*/true).run()))
+    if (failed(lowerProgram(getOperation(), /*gpu=*/true)))
       signalPassFailure();
   }
 };
