@@ -10,6 +10,7 @@ PACKAGES=(
   antlr4 libantlr4-runtime-dev uuid-dev
   libcli11-dev libfmt-dev libgtest-dev libgmock-dev libeigen3-dev
   python3-brian
+  verilator iverilog yosys nextpnr-ice40 fpga-icestorm
 )
 
 missing=()

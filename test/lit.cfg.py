@@ -43,3 +43,11 @@ try:
         config.available_features.add("cuda-gpu")
 except OSError:
     pass
+
+# The FPGA target: Verilator co-simulates generated designs, Icarus Verilog
+# checks they are Verilog-2005, Yosys synthesizes them.
+for tool in ["verilator", "iverilog", "yosys"]:
+    if shutil.which(tool):
+        config.available_features.add(tool)
+config.substitutions.append(
+    ("%fpga_scripts", os.path.join(config.cajal_src_root, "targets", "fpga", "scripts")))

@@ -12,6 +12,8 @@
 #include "cajal/Conversion/Passes.h"
 #include "cajal/Target/CUDA/Passes.h"
 #include "cajal/Target/CUDA/Pipeline.h"
+#include "cajal/Target/FPGA/Design.h"
+#include "cajal/Target/FPGA/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -79,6 +81,18 @@ private:
 
 } // namespace
 
+void addFixedPointPasses(OpPassManager &pm,
+                         const FixedPointOptions &options) {
+  fpga::SimToFixedPointOptions fixed;
+  fixed.stateWidth = options.stateWidth;
+  fixed.coefficientWidth = options.coefficientWidth;
+  fixed.guardBits = options.guardBits;
+  fixed.formats = options.formats;
+  pm.addPass(fpga::createSimToFixedPoint(fixed));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 void registerPipelineDialects(DialectRegistry &registry) {
   cuda::registerCUDATargetDialects(registry);
 }
@@ -105,6 +119,17 @@ OwningOpRef<ModuleOp> lowerModel(const Compilation &compilation,
   pipelineOptions.specializeParameters = options.specializeParameters;
   PassManager pm(&context);
   cpu::buildNeuroToSimPipeline(pm, pipelineOptions);
+  if (options.numeric == Numeric::Fixed || options.target == Target::FPGA)
+    addFixedPointPasses(pm, options.fixedPoint);
+  if (options.target == Target::FPGA) {
+    // The design is written from the fixed-point sim program.
+    if (failed(pm.run(*module)) || failed(fpga::checkDesign(*module))) {
+      if (!diags.hasErrors())
+        diags.error({}, "internal error: lowering failed without a message");
+      return nullptr;
+    }
+    return module;
+  }
   if (stage == Stage::Kernels) {
     pm.addPass(createConvertSimToGPU());
     pm.addPass(createCanonicalizerPass());

@@ -13,6 +13,7 @@
 #include "cajal/Target/CPU/Pipeline.h"
 #include "cajal/Target/CUDA/Passes.h"
 #include "cajal/Target/CUDA/Pipeline.h"
+#include "cajal/Target/FPGA/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   cajal::cuda::registerCUDATargetDialects(registry);
   cajal::cuda::registerCUDATargetPasses();
+  cajal::fpga::registerFPGATargetPasses();
   mlir::registerGPUPasses();
   mlir::registerConvertGpuOpsToNVVMOps();
   mlir::registerReconcileUnrealizedCastsPass();

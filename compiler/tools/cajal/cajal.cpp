@@ -9,6 +9,7 @@
 #include "cajal/Driver/Compiler.h"
 #include "cajal/Driver/Simulation.h"
 #include "cajal/Target/CPU/Codegen.h"
+#include "cajal/Target/FPGA/Design.h"
 
 #include "CLI/CLI.hpp"
 #include "fmt/format.h"
@@ -21,6 +22,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace cajal;
@@ -190,9 +192,9 @@ struct LoweredModel {
 
 std::optional<LoweredModel> lowerFile(const std::string &file,
                                       const FrontendOptions &options,
-                                      Stage stage, bool specializeParameters,
-                                      bool colors,
-                                      Target target = Target::CPU) {
+                                      Stage stage,
+                                      SimulationOptions simOptions,
+                                      bool colors) {
   std::optional<LoadedModel> source = loadModel(file, options, colors);
   if (!source)
     return std::nullopt;
@@ -201,15 +203,66 @@ std::optional<LoweredModel> lowerFile(const std::string &file,
   registerPipelineDialects(registry);
   model.context = std::make_unique<mlir::MLIRContext>(registry);
   model.context->loadAllAvailableDialects();
-  SimulationOptions simOptions;
-  simOptions.specializeParameters = specializeParameters;
-  simOptions.target = target;
   model.ir = lowerModel(*model.source.compilation, *model.context,
                         *model.source.diags, stage, simOptions);
   model.source.diags->printAll(llvm::errs(), colors);
   if (!model.ir)
     return std::nullopt;
   return model;
+}
+
+/// `cajal build --target fpga`: the design of the fixed-point program,
+/// with memory images from a CPU set-up of the same program.
+int buildFPGA(const std::string &file, const std::string &dir,
+              const FrontendOptions &options,
+              const FixedPointOptions &fixedPoint, bool specialize,
+              bool netlist, bool colors) {
+  SimulationOptions simOptions;
+  simOptions.specializeParameters = specialize;
+  simOptions.target = Target::FPGA;
+  simOptions.numeric = Numeric::Fixed;
+  simOptions.fixedPoint = fixedPoint;
+  std::optional<LoweredModel> model =
+      lowerFile(file, options, Stage::Sim, simOptions, colors);
+  if (!model)
+    return 1;
+  simOptions.target = Target::CPU;
+  std::unique_ptr<Simulation> setup = Simulation::create(
+      *model->source.compilation, *model->source.diags, simOptions);
+  model->source.diags->printAll(llvm::errs(), colors);
+  if (!setup)
+    return 1;
+  auto summary = fpga::writeDesign(*model->ir, setup->handle(), dir);
+  if (!summary) {
+    llvm::errs() << "error: " << llvm::toString(summary.takeError()) << "\n";
+    return 1;
+  }
+  for (const std::string &written : summary->files)
+    llvm::outs() << "wrote " << written << "\n";
+  llvm::outs() << fmt::format("design     {} neurons, {} synapses, {} cycles "
+                              "per step without spikes\n",
+                              summary->neurons, summary->synapses,
+                              summary->cyclesPerStepIdle);
+  if (!netlist)
+    return 0;
+  llvm::ErrorOr<std::string> python = llvm::sys::findProgramByName("python3");
+  if (!python) {
+    llvm::errs() << "error: --netlist needs python3 on PATH\n";
+    return 1;
+  }
+  std::string script =
+      std::string(CAJAL_FPGA_SCRIPTS_DIR) + "/synth_report.py";
+  llvm::outs().flush();
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(
+      *python, {*python, script, dir, "--family", "all"}, std::nullopt, {}, 0,
+      0, &error);
+  if (status != 0) {
+    llvm::errs() << "error: synthesis failed"
+                 << (error.empty() ? "" : ": " + error) << "\n";
+    return 1;
+  }
+  return 0;
 }
 
 } // namespace
@@ -241,6 +294,25 @@ int main(int argc, char **argv) {
   parse->add_option("--emit", emit, "What to print: ast (as parsed) or "
                                     "checked-ast (with types and units)")
       ->check(CLI::IsMember({"ast", "checked-ast"}));
+
+  // --numeric and --fixed, shared by run, emit and build.
+  std::string numeric = "float";
+  FixedPointOptions fixedPoint;
+  auto addNumericOptions = [&](CLI::App *command) {
+    command
+        ->add_option("--numeric", numeric,
+                     "Arithmetic of the step: float (f64), or fixed (the "
+                     "FPGA target's fixed point, bit for bit)")
+        ->check(CLI::IsMember({"float", "fixed"}));
+    command
+        ->add_option("--fixed", fixedPoint.formats,
+                     "Fixed-point format of a field: group.field=width:"
+                     "fraction-bits (e.g. P.v=24:20); repeatable")
+        ->allow_extra_args(false);
+    command->add_option("--fixed-width", fixedPoint.stateWidth,
+                        "Bits of a field's raw value (default 24)")
+        ->check(CLI::Range(8, 48));
+  };
 
   std::string emitFile, stage = "neuro";
   bool emitDebugInfo = false;
@@ -307,9 +379,15 @@ int main(int argc, char **argv) {
   buildCmd->add_option("file", buildFile, "Model file")->required();
   buildCmd->add_option("-o,--output", buildDir, "Output folder")->required();
   buildCmd->add_option("--target", target,
-                       "Target: cpu, or cuda (kernels as PTX that the "
-                       "NVIDIA driver loads; no CUDA toolkit needed to run)")
-      ->check(CLI::IsMember({"cpu", "cuda"}));
+                       "Target: cpu, cuda (kernels as PTX that the NVIDIA "
+                       "driver loads; no CUDA toolkit needed to run), or "
+                       "fpga (Verilog-2005 in fixed point, memory images "
+                       "and a testbench)")
+      ->check(CLI::IsMember({"cpu", "cuda", "fpga"}));
+  bool netlist = false;
+  buildCmd->add_flag("--netlist", netlist,
+                     "fpga: also synthesize netlists with Yosys (iCE40 and "
+                     "Artix-7) and report resources and clock");
   buildCmd
       ->add_option("--set", buildSets,
                    "Set a network parameter: name=value; repeatable")
@@ -322,6 +400,8 @@ int main(int argc, char **argv) {
                      "the library can change after cajal_sim_create");
   emitCmd->add_flag("--debug-info", emitDebugInfo,
                     "Print the model-file location of every operation");
+  for (CLI::App *command : {runCmd, emitCmd, buildCmd})
+    addNumericOptions(command);
 
   try {
     app.parse(argc, argv);
@@ -371,6 +451,8 @@ int main(int argc, char **argv) {
     simOptions.progress = noProgress || quiet ? 1 : 0;
     simOptions.specializeParameters = !runtimeParameters;
     simOptions.target = runTarget == "cuda" ? Target::CUDA : Target::CPU;
+    simOptions.numeric = numeric == "fixed" ? Numeric::Fixed : Numeric::Float;
+    simOptions.fixedPoint = fixedPoint;
     if (writeCsv && outputDir.empty()) {
       llvm::errs() << "error: --csv needs an output folder (-o DIR)\n";
       return 1;
@@ -410,12 +492,24 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  if (*buildCmd && target == "fpga")
+    return buildFPGA(buildFile, buildDir, options, fixedPoint,
+                     !buildRuntimeParameters, netlist, colors);
+  if (*buildCmd && netlist) {
+    llvm::errs() << "error: --netlist needs --target fpga\n";
+    return 1;
+  }
+
   if (*buildCmd) {
     // By default parameters are compiled in where they are one value per
     // population (the values of --set included).
+    SimulationOptions simOptions;
+    simOptions.specializeParameters = !buildRuntimeParameters;
+    simOptions.target = target == "cuda" ? Target::CUDA : Target::CPU;
+    simOptions.numeric = numeric == "fixed" ? Numeric::Fixed : Numeric::Float;
+    simOptions.fixedPoint = fixedPoint;
     std::optional<LoweredModel> model =
-        lowerFile(buildFile, options, Stage::LLVM, !buildRuntimeParameters,
-                  colors, target == "cuda" ? Target::CUDA : Target::CPU);
+        lowerFile(buildFile, options, Stage::LLVM, simOptions, colors);
     if (!model)
       return 1;
     auto outputs = cpu::buildArtifacts(*model->ir, buildDir, objectOnly);
@@ -438,9 +532,13 @@ int main(int argc, char **argv) {
                       : stage == "kernels" ? Stage::Kernels
                                            : Stage::LLVM;
     bool cuda = emitTarget == "cuda" || stage == "ptx";
+    SimulationOptions simOptions;
+    simOptions.specializeParameters = !emitRuntimeParameters;
+    simOptions.target = cuda ? Target::CUDA : Target::CPU;
+    simOptions.numeric = numeric == "fixed" ? Numeric::Fixed : Numeric::Float;
+    simOptions.fixedPoint = fixedPoint;
     std::optional<LoweredModel> model =
-        lowerFile(emitFile, options, emitStage, !emitRuntimeParameters,
-                  colors, cuda ? Target::CUDA : Target::CPU);
+        lowerFile(emitFile, options, emitStage, simOptions, colors);
     if (!model)
       return 1;
     if (stage == "ptx") {

@@ -387,3 +387,24 @@ sim.program @Source attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i
     }
   }
 }
+
+// -----
+
+// The step's number is the loop's step counter as an f64.
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK-SAME: %[[STEP:[^:]*]]: i64
+// CHECK: %[[N:.*]] = arith.uitofp %[[STEP]] : i64 to f64
+// CHECK: llvm.store %[[N]]
+sim.program @Count attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[4] {
+    sim.field @n state unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %n = sim.step_index : f64
+      sim.store %n, @P::@n[%i] : f64
+      sim.yield
+    }
+  }
+}

@@ -45,12 +45,14 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
     // CHECK: sim.for_each @P range [0, 4000] {
     // CHECK: sim.time : f64
     // CHECK: sim.timestep : f64
+    // CHECK: sim.step_index : f64
     // CHECK: sim.load @P::@v[%{{.*}}] : f64
     // CHECK: sim.emit_spike @P[%{{.*}}]
     sim.for_each @P range [0, 4000] {
     ^bb0(%i: index):
       %t = sim.time : f64
       %dt = sim.timestep : f64
+      %n = sim.step_index : f64
       %v = sim.load @P::@v[%i] : f64
       %th = arith.constant -5.0e-2 : f64
       %spike = arith.cmpf ogt, %v, %th : f64

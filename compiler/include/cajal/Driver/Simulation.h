@@ -29,6 +29,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
 
 #include <memory>
 #include <optional>
@@ -57,7 +58,28 @@ enum class Target {
   CPU,
   /// An NVIDIA GPU (sm_80 or newer) through the CUDA driver; set-up and
   /// init run on the host.
-  CUDA
+  CUDA,
+  /// An FPGA design (Verilog) of the fixed-point program; lowerModel stops
+  /// at that sim program, checked against what the design supports.
+  FPGA
+};
+
+/// The arithmetic of the step.
+enum class Numeric {
+  /// IEEE f64, as written.
+  Float,
+  /// The FPGA target's fixed point (sim-to-fixed-point): the golden model
+  /// an FPGA design matches bit for bit.
+  Fixed
+};
+
+/// Formats of the fixed-point arithmetic (see sim-to-fixed-point).
+struct FixedPointOptions {
+  unsigned stateWidth = 24;
+  unsigned coefficientWidth = 18;
+  unsigned guardBits = 4;
+  /// Per-field overrides, "group.field=width:fraction-bits".
+  std::vector<std::string> formats;
 };
 
 /// How a model is lowered and run.
@@ -75,7 +97,14 @@ struct SimulationOptions {
   bool specializeParameters = true;
   /// The target the step is compiled for.
   Target target = Target::CPU;
+  /// Floating or (FPGA) fixed point.
+  Numeric numeric = Numeric::Float;
+  FixedPointOptions fixedPoint;
 };
+
+/// Adds sim-to-fixed-point (and its clean-ups) with `options` to `pm`.
+void addFixedPointPasses(mlir::OpPassManager &pm,
+                         const FixedPointOptions &options);
 
 /// Registers every dialect and translation the pipelines use.
 void registerPipelineDialects(mlir::DialectRegistry &registry);

@@ -1269,6 +1269,9 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
       time.replaceAllUsesWith(
           builder.create<arith::MulFOp>(loc, steps, constF64(loc, dt))
               .getResult());
+    } else if (auto index = dyn_cast<sm::StepIndexOp>(op)) {
+      index.replaceAllUsesWith(
+          builder.create<arith::UIToFPOp>(loc, f64, state.step).getResult());
     } else if (auto timestep = dyn_cast<sm::TimestepOp>(op)) {
       timestep.replaceAllUsesWith(constF64(loc, dt));
     } else if (auto exprel = dyn_cast<nr::ExprelOp>(op)) {

@@ -260,6 +260,16 @@ def Sim_TimeOp : Sim_Op<"time", [Pure]> {
   let assemblyFormat = "attr-dict `:` type($result)";
 }
 
+def Sim_StepIndexOp : Sim_Op<"step_index", [Pure]> {
+  let summary = "the number of this step (0 for the first), as an f64";
+  let description = [{
+    Time in whole steps. The fixed-point lowering (`sim-to-fixed-point`)
+    keeps times in steps, so an FPGA needs only its step counter.
+  }];
+  let results = (outs F64:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+}
+
 def Sim_TimestepOp : Sim_Op<"timestep", [Pure]> {
   let summary = "the length of a step, in seconds";
   let results = (outs F64:$result);

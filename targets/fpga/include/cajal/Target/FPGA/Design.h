@@ -1,0 +1,49 @@
+//===- Design.h - A fixed-point sim program as a Verilog design ---*- C++ -*-===//
+//
+// Part of the Cajal project: a compiler for brain models.
+//
+// The FPGA design of a program rewritten by sim-to-fixed-point: one
+// time-multiplexed engine per step phase over block-RAM fields, CSR
+// synapse tables, a spike queue per population and a host interface of
+// step start/done and a spike stream. See docs/DESIGN-fpga.md.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_TARGET_FPGA_DESIGN_H
+#define CAJAL_TARGET_FPGA_DESIGN_H
+
+#include "cajal/Runtime/Simulation.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace cajal::fpga {
+
+/// Reports, as located errors, every construct of `module` (after
+/// sim-to-fixed-point) the FPGA design cannot implement yet.
+mlir::LogicalResult checkDesign(mlir::ModuleOp module);
+
+/// What writeDesign wrote.
+struct DesignSummary {
+  std::vector<std::string> files;
+  uint64_t neurons = 0;
+  uint64_t synapses = 0;
+  /// Cycles of a step without spikes, and per spike and synapse.
+  uint64_t cyclesPerStepIdle = 0;
+  std::string topModule = "cajal_top";
+};
+
+/// Writes the design of `module` into `dir`: cajal_top.v (Verilog-2005),
+/// tb_cajal.v (a testbench that steps the design and writes spikes.txt),
+/// one .mem image per memory (from `setup`, a CPU simulation of the same
+/// fixed-point program that ran its set-up), quantization.txt and
+/// design.json.
+llvm::Expected<DesignSummary> writeDesign(mlir::ModuleOp module,
+                                          cajal_sim *setup,
+                                          llvm::StringRef dir);
+
+} // namespace cajal::fpga
+
+#endif // CAJAL_TARGET_FPGA_DESIGN_H

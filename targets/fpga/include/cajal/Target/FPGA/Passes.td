@@ -1,0 +1,48 @@
+//===- Passes.td - The FPGA target's passes ----------------*- tablegen -*-===//
+
+#ifndef CAJAL_TARGET_FPGA_PASSES_TD
+#define CAJAL_TARGET_FPGA_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SimToFixedPoint : Pass<"sim-to-fixed-point", "mlir::ModuleOp"> {
+  let summary = "Rewrite a sim program in the FPGA's fixed-point arithmetic";
+  let description = [{
+    Gives every field a two's-complement format (`fixed_width` bits, value
+    = raw * `fixed_scale`): times in whole steps (scale dt), other fields
+    from the magnitudes of the constants stored into, added to, compared
+    with and accumulated into them, times 2^guard-bits of headroom. Step
+    phases are rewritten into integer arithmetic on raw values carried in
+    f64 (exact: the pass checks every intermediate stays under 2^53):
+    additions, products, multiplication by coefficients of
+    `coefficient-width` bits followed by a shift that rounds to nearest
+    (`floor((x + 2^(s-1)) * 2^-s)`), saturation on every store. The same
+    program then runs on the CPU (`cajal run --numeric fixed`) and becomes
+    the FPGA design, so the two agree bit for bit. `sim.init` runs on the
+    host; its stored values are rounded to the field's format.
+
+    Each stored field gets `fixed_error_step`, a bound on the rounding
+    error one step adds (half an LSB per rounding plus each coefficient's
+    error times its operand's range), and, for updates `x' = a x + ...`
+    with |a| < 1, `fixed_error_bound` = `fixed_error_step / (1 - |a|)`,
+    the bound that error accumulates to.
+
+    Operations with no fixed-point form (exp, log, division by a
+    variable, random draws in a step, gated input) are refused with a
+    located error.
+  }];
+  let options = [
+    Option<"stateWidth", "state-width", "unsigned", "24",
+           "bits of a field's raw value (time fields use 32)">,
+    Option<"coefficientWidth", "coefficient-width", "unsigned", "18",
+           "bits of a multiplier coefficient (Artix-7 DSP48: 25 x 18)">,
+    Option<"guardBits", "guard-bits", "unsigned", "4",
+           "headroom, in bits, above the largest magnitude found">,
+    ListOption<"formats", "formats", "std::string",
+               "per-field overrides, group.field=width:fraction-bits">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
+#endif // CAJAL_TARGET_FPGA_PASSES_TD

@@ -1,0 +1,969 @@
+//===- Design.cpp - A fixed-point sim program as a Verilog design ---------===//
+//
+// Part of the Cajal project: a compiler for brain models.
+//
+// Each step phase becomes states of one sequencer:
+//   - `sim.for_each` over a population: per neuron, a read state (every
+//     field the body loads, from block RAM) and a write state (the body as
+//     combinational logic, if-converted; stores written back; a spike is
+//     pushed on the population's queue and streamed out);
+//   - `sim.for_each_spike`: per queued spike of the presynaptic
+//     population, its CSR row; per synapse, the target, then a
+//     read-modify-write of the target field (saturating add).
+// Every value's wire is as wide as RawRanges proves it needs, so the
+// integer arithmetic is the CPU reference's, bit for bit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Target/FPGA/Design.h"
+
+#include "cajal/Target/FPGA/FixedPoint.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Matchers.h"
+
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <set>
+
+using namespace mlir;
+namespace sm = cajal::sim;
+
+namespace cajal::fpga {
+namespace {
+
+/// Bits of an unsigned counter that counts to `value`.
+unsigned counterBits(uint64_t value) {
+  unsigned bits = 1;
+  while (bits < 63 && (uint64_t(1) << bits) <= value)
+    ++bits;
+  return bits;
+}
+
+std::string identifier(StringRef text) {
+  std::string out;
+  for (char c : text)
+    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return out;
+}
+
+/// One block RAM: a field, a CSR table or a spike queue.
+struct Memory {
+  std::string name;
+  unsigned width = 1;
+  uint64_t depth = 1;
+  bool isSigned = false;
+  /// Where its image comes from: a field ("P.v"), "rows:conn",
+  /// "targets:conn", or nothing (zeros).
+  std::string source;
+  bool read = false, written = false;
+};
+
+/// A phase as states of the sequencer.
+struct Phase {
+  Operation *op;
+  std::string prefix;
+};
+
+class Generator {
+public:
+  Generator(sm::ProgramOp program, cajal_sim *setup)
+      : program(program), setup(setup) {}
+
+  LogicalResult generate();
+
+  std::string verilog, testbench, quantization, designJson;
+  llvm::MapVector<StringRef, Memory> memories;
+  DesignSummary summary;
+
+private:
+  Memory &memory(StringRef name) { return memories[saved(name)]; }
+  StringRef saved(StringRef text) {
+    return *strings.insert(std::string(text)).first;
+  }
+  Memory &fieldMemory(sm::FieldOp field);
+  uint64_t synapseCount(sm::ConnectivityOp table);
+
+  LogicalResult checkProgram();
+  LogicalResult emitUpdatePhase(sm::ForEachOp phase, const std::string &p);
+  LogicalResult emitSpikePhase(sm::ForEachSpikeOp phase, const std::string &p);
+  LogicalResult processBlock(Block &block, const std::string &condition);
+
+  /// The Verilog expression (a wire name or literal) of a value.
+  FailureOr<std::string> ref(Value value);
+  std::string literal(double raw);
+  std::string declare(Value value, const std::string &expression);
+
+  sm::ProgramOp program;
+  cajal_sim *setup;
+  std::set<std::string> strings;
+  RawRanges ranges;
+
+  // Per phase, while emitting its body.
+  std::string prefix;
+  unsigned nextWire = 0;
+  DenseMap<Value, std::string> names;
+  std::map<std::string, std::string> current; // field memory -> value
+  std::vector<std::string> storedOrder;
+  std::set<std::string> phaseReads;
+  std::string spikeCondition;
+  Operation *elementIndexOwner = nullptr;
+
+  // Text of the module, by section.
+  std::string wires, control, sequencer, spikeOutputs, stateNames;
+  unsigned nextState = 2; // 0 idle, 1 done
+  std::vector<std::string> phaseEntries;
+  std::vector<std::pair<std::string, uint64_t>> queues; // name, size
+  uint64_t maxIndex = 1, maxSynapses = 1;
+  unsigned populationId = 0;
+  std::map<std::string, unsigned> populationIds;
+};
+
+uint64_t Generator::synapseCount(sm::ConnectivityOp table) {
+  if (!setup)
+    return 1;
+  int32_t id =
+      cajal_sim_find_connectivity(setup, table.getSymName().str().c_str());
+  return id < 0 ? 1 : std::max<uint64_t>(1, cajal_sim_num_synapses(setup, id));
+}
+
+Memory &Generator::fieldMemory(sm::FieldOp field) {
+  auto group = field->getParentOp()->getAttrOfType<StringAttr>(
+      SymbolTable::getSymbolAttrName());
+  std::string name = identifier(("m_" + group.getValue() + "_" +
+                                 field.getSymName())
+                                    .str());
+  Memory &mem = memory(name);
+  if (mem.name.empty()) {
+    mem.name = name;
+    std::optional<FixedFormat> format = getFieldFormat(field);
+    mem.width = format ? format->width : 24;
+    mem.isSigned = true;
+    mem.source = (group.getValue() + "." + field.getSymName()).str();
+    if (auto population = dyn_cast<sm::PopulationOp>(field->getParentOp())) {
+      mem.depth = population.getSize();
+    } else {
+      auto synapses = cast<sm::SynapsesOp>(field->getParentOp());
+      auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
+          synapses, synapses.getConnectivityAttr());
+      mem.depth = table ? synapseCount(table) : 1;
+    }
+  }
+  return mem;
+}
+
+std::string Generator::literal(double raw) {
+  // One bit more than the value needs, so that -2^(n-1) stays in range.
+  unsigned bits = RawRange{raw, raw}.bits() + 1;
+  std::string magnitude = llvm::formatv("{0:F0}", std::fabs(raw)).str();
+  if (raw < 0)
+    return llvm::formatv("(-{0}'sd{1})", bits, magnitude).str();
+  return llvm::formatv("{0}'sd{1}", bits, magnitude).str();
+}
+
+std::string Generator::declare(Value value, const std::string &expression) {
+  std::string name = llvm::formatv("{0}_t{1}", prefix, nextWire++).str();
+  if (value.getType().isInteger(1)) {
+    wires += llvm::formatv("  wire {0} = {1};\n", name, expression).str();
+  } else {
+    std::optional<RawRange> range = ranges.get(value);
+    unsigned bits = range ? range->bits() : 64;
+    wires += llvm::formatv("  wire signed [{0}:0] {1} = {2};\n", bits - 1,
+                           name, expression)
+                 .str();
+  }
+  names[value] = name;
+  return name;
+}
+
+FailureOr<std::string> Generator::ref(Value value) {
+  auto found = names.find(value);
+  if (found != names.end())
+    return found->second;
+  if (isa<BlockArgument>(value))
+    return emitError(value.getLoc())
+           << "the FPGA target cannot compute with an element's index yet";
+  Operation *op = value.getDefiningOp();
+  FloatAttr floatConstant;
+  if (matchPattern(value, m_Constant(&floatConstant))) {
+    double c = floatConstant.getValueAsDouble();
+    if (c != std::floor(c))
+      return op->emitError("internal error: a fraction in the fixed-point "
+                           "datapath");
+    return literal(c);
+  }
+  IntegerAttr intConstant;
+  if (value.getType().isInteger(1) &&
+      matchPattern(value, m_Constant(&intConstant)))
+    return std::string(intConstant.getValue().isZero() ? "1'b0" : "1'b1");
+  if (isa<sm::StepIndexOp>(op))
+    return declare(value, "$signed({1'b0, step[30:0]})");
+
+  auto operands = [&]() -> FailureOr<SmallVector<std::string>> {
+    SmallVector<std::string> out;
+    for (Value operand : op->getOperands()) {
+      FailureOr<std::string> text = ref(operand);
+      if (failed(text))
+        return failure();
+      out.push_back(*text);
+    }
+    return out;
+  };
+  auto binary = [&](StringRef symbol) -> FailureOr<std::string> {
+    FailureOr<SmallVector<std::string>> in = operands();
+    if (failed(in))
+      return failure();
+    return declare(value, llvm::formatv("{0} {1} {2}", (*in)[0], symbol,
+                                        (*in)[1])
+                              .str());
+  };
+  if (isa<arith::AddFOp>(op))
+    return binary("+");
+  if (isa<arith::SubFOp>(op))
+    return binary("-");
+  if (isa<arith::AndIOp>(op))
+    return binary("&");
+  if (isa<arith::OrIOp>(op))
+    return binary("|");
+  if (isa<arith::XOrIOp>(op))
+    return binary("^");
+  if (isa<arith::MulFOp>(op)) {
+    FloatAttr factor;
+    if (matchPattern(op->getOperand(1), m_Constant(&factor)) &&
+        factor.getValueAsDouble() !=
+            std::floor(factor.getValueAsDouble()))
+      return op->emitError("internal error: a product by a fraction outside "
+                           "a shift");
+    return binary("*");
+  }
+  if (isa<arith::NegFOp>(op)) {
+    FailureOr<std::string> a = ref(op->getOperand(0));
+    if (failed(a))
+      return failure();
+    return declare(value, "-" + *a);
+  }
+  if (isa<math::FloorOp>(op)) {
+    // floor(y * 2^-s) is y >>> s.
+    auto product = op->getOperand(0).getDefiningOp<arith::MulFOp>();
+    FloatAttr factor;
+    std::optional<int> exponent;
+    if (product &&
+        matchPattern(product.getRhs(), m_Constant(&factor)) &&
+        (exponent = powerOfTwoExponent(factor.getValueAsDouble())) &&
+        factor.getValueAsDouble() > 0 && *exponent < 0) {
+      FailureOr<std::string> y = ref(product.getLhs());
+      if (failed(y))
+        return failure();
+      return declare(value, llvm::formatv("{0} >>> {1}", *y, -*exponent));
+    }
+    return op->emitError("internal error: a floor that is not a shift");
+  }
+  if (auto select = dyn_cast<arith::SelectOp>(op)) {
+    FailureOr<SmallVector<std::string>> in = operands();
+    if (failed(in))
+      return failure();
+    return declare(value, llvm::formatv("{0} ? {1} : {2}", (*in)[0],
+                                        (*in)[1], (*in)[2])
+                              .str());
+  }
+  if (isa<arith::MinimumFOp, arith::MaximumFOp>(op)) {
+    FailureOr<SmallVector<std::string>> in = operands();
+    if (failed(in))
+      return failure();
+    StringRef relation = isa<arith::MinimumFOp>(op) ? "<" : ">";
+    return declare(value, llvm::formatv("({0} {1} {2}) ? {0} : {2}", (*in)[0],
+                                        relation, (*in)[1])
+                              .str());
+  }
+  if (auto compare = dyn_cast<arith::CmpFOp>(op)) {
+    StringRef symbol;
+    switch (compare.getPredicate()) {
+    case arith::CmpFPredicate::OLT:
+    case arith::CmpFPredicate::ULT:
+      symbol = "<";
+      break;
+    case arith::CmpFPredicate::OLE:
+    case arith::CmpFPredicate::ULE:
+      symbol = "<=";
+      break;
+    case arith::CmpFPredicate::OGT:
+    case arith::CmpFPredicate::UGT:
+      symbol = ">";
+      break;
+    case arith::CmpFPredicate::OGE:
+    case arith::CmpFPredicate::UGE:
+      symbol = ">=";
+      break;
+    case arith::CmpFPredicate::OEQ:
+    case arith::CmpFPredicate::UEQ:
+      symbol = "==";
+      break;
+    case arith::CmpFPredicate::ONE:
+    case arith::CmpFPredicate::UNE:
+      symbol = "!=";
+      break;
+    default:
+      return op->emitError("this comparison has no FPGA form");
+    }
+    return binary(symbol);
+  }
+  return op->emitError() << "'" << op->getName()
+                         << "' is not supported by the FPGA target yet";
+}
+
+LogicalResult Generator::processBlock(Block &block,
+                                      const std::string &condition) {
+  for (Operation &op : block) {
+    if (auto load = dyn_cast<sm::LoadOp>(op)) {
+      if (load.getIndex().getDefiningOp() ||
+          load.getIndex().getParentBlock()->getParentOp() != elementIndexOwner)
+        return op.emitError("the FPGA target reads only the element's own "
+                            "fields");
+      sm::FieldOp field = lookupField(&op, load.getField());
+      Memory &mem = fieldMemory(field);
+      mem.read = true;
+      phaseReads.insert(mem.name);
+      if (!current.count(mem.name))
+        current[mem.name] = mem.name + "_rd";
+      names[load.getResult()] = current[mem.name];
+    } else if (auto store = dyn_cast<sm::StoreOp>(op)) {
+      sm::FieldOp field = lookupField(&op, store.getField());
+      Memory &mem = fieldMemory(field);
+      mem.written = true;
+      FailureOr<std::string> value = ref(store.getValue());
+      if (failed(value))
+        return failure();
+      std::string previous =
+          current.count(mem.name) ? current[mem.name] : mem.name + "_rd";
+      if (!current.count(mem.name)) {
+        mem.read = true;
+        phaseReads.insert(mem.name);
+      }
+      std::string next = llvm::formatv("{0}_{1}_w{2}", prefix, mem.name,
+                                       nextWire++)
+                             .str();
+      wires += llvm::formatv("  wire signed [{0}:0] {1} = {2};\n",
+                             mem.width - 1, next,
+                             condition.empty()
+                                 ? *value
+                                 : llvm::formatv("({0}) ? {1} : {2}",
+                                                 condition, *value, previous)
+                                       .str())
+                   .str();
+      current[mem.name] = next;
+      if (std::find(storedOrder.begin(), storedOrder.end(), mem.name) ==
+          storedOrder.end())
+        storedOrder.push_back(mem.name);
+    } else if (isa<sm::EmitSpikeOp>(op)) {
+      spikeCondition = condition.empty() ? "1'b1" : condition;
+    } else if (auto branch = dyn_cast<scf::IfOp>(op)) {
+      FailureOr<std::string> c = ref(branch.getCondition());
+      if (failed(c))
+        return failure();
+      std::string inner =
+          condition.empty() ? *c : "(" + condition + ") & " + *c;
+      if (failed(processBlock(branch.getThenRegion().front(), inner)))
+        return failure();
+      if (!branch.getElseRegion().empty()) {
+        std::string otherwise =
+            condition.empty() ? "~" + *c : "(" + condition + ") & ~" + *c;
+        if (failed(processBlock(branch.getElseRegion().front(), otherwise)))
+          return failure();
+      }
+    } else if (isa<sm::YieldOp, scf::YieldOp>(op)) {
+      continue;
+    } else if (isa<sm::AccumulateOp>(op)) {
+      return op.emitError("input from a neuron phase is not supported by the "
+                          "FPGA target yet");
+    } else if (op.getNumRegions() != 0 || !isMemoryEffectFree(&op)) {
+      return op.emitError() << "'" << op.getName()
+                            << "' is not supported by the FPGA target yet";
+    }
+  }
+  return success();
+}
+
+LogicalResult Generator::emitUpdatePhase(sm::ForEachOp phase,
+                                         const std::string &p) {
+  auto population = SymbolTable::lookupNearestSymbolFrom<sm::PopulationOp>(
+      phase, phase.getGroupAttr());
+  if (!population)
+    return phase.emitError("per-synapse phases (plasticity) are not "
+                           "supported by the FPGA target yet");
+  uint64_t begin = 0, end = population.getSize();
+  if (auto range = phase.getRange()) {
+    begin = (*range)[0];
+    end = (*range)[1];
+  }
+  prefix = p;
+  current.clear();
+  storedOrder.clear();
+  phaseReads.clear();
+  spikeCondition.clear();
+  elementIndexOwner = phase;
+  if (failed(processBlock(phase.getBody().front(), "")))
+    return failure();
+
+  std::string read = p + "_READ", write = p + "_WRITE";
+  stateNames += llvm::formatv("  localparam {0} = {1};\n", read, nextState++);
+  stateNames +=
+      llvm::formatv("  localparam {0} = {1};\n", write, nextState++);
+  phaseEntries.push_back(
+      llvm::formatv("begin state <= {0}; i <= {1}; end", read, begin).str());
+
+  // Reads of every loaded field, then the writes.
+  control += llvm::formatv("      {0}: begin\n", read).str();
+  for (const std::string &name : phaseReads)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = i;\n", name);
+  control += "      end\n";
+  control += llvm::formatv("      {0}: begin\n", write).str();
+  for (const std::string &name : storedOrder)
+    control += llvm::formatv("        {0}_we = 1'b1; {0}_wa = i; {0}_wd = "
+                             "{1};\n",
+                             name, current[name]);
+  std::string queue;
+  std::string spike = spikeCondition.empty() ? "1'b0" : spikeCondition;
+  if (!spikeCondition.empty()) {
+    std::string popName = identifier(population.getSymName());
+    queue = "m_" + popName + "_queue";
+    if (!populationIds.count(popName)) {
+      populationIds[popName] = populationId++;
+      queues.push_back({popName, population.getSize()});
+      Memory &mem = memory(queue);
+      mem.name = queue;
+      mem.width = counterBits(population.getSize());
+      mem.depth = population.getSize();
+    }
+    control += llvm::formatv("        if ({0}) begin {1}_we = 1'b1; {1}_wa = "
+                             "n_{2}; {1}_wd = i; end\n",
+                             spike, queue, popName);
+    spikeOutputs += llvm::formatv("    if (state == {0} && ({1})) begin "
+                                  "spike_valid = 1'b1; spike_population = "
+                                  "{2}; spike_index = i; end\n",
+                                  write, spike, populationIds[popName]);
+  }
+  control += "      end\n";
+
+  sequencer += llvm::formatv("      {0}: state <= {1};\n", read, write);
+  sequencer += llvm::formatv("      {0}: begin\n", write);
+  if (!queue.empty()) {
+    std::string popName = identifier(population.getSymName());
+    sequencer += llvm::formatv("        if ({0}) n_{1} <= n_{1} + 1'b1;\n",
+                               spike, popName);
+  }
+  sequencer += llvm::formatv("        if (i == {0}) NEXT_{1}\n", end - 1, p);
+  sequencer += llvm::formatv("        else begin i <= i + 1'b1; state <= {0}; "
+                             "end\n",
+                             read);
+  sequencer += "      end\n";
+  maxIndex = std::max(maxIndex, end);
+  summary.cyclesPerStepIdle += 2 * (end - begin);
+  summary.neurons += end - begin;
+  return success();
+}
+
+LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
+                                        const std::string &p) {
+  if (phase.getPost())
+    return phase.emitError("plasticity on postsynaptic spikes is not "
+                           "supported by the FPGA target yet");
+  auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
+      phase, phase.getConnectivityAttr());
+  std::string pre = identifier(table.getPre());
+  if (!populationIds.count(pre)) {
+    // A population that never spikes on this design: nothing to deliver.
+    return success();
+  }
+  std::string conn = identifier(table.getSymName());
+  uint64_t synapses = synapseCount(table);
+  ArrayRef<int64_t> preRange = table.getPreRange(),
+                    postRange = table.getPostRange();
+  uint64_t rowsDepth = preRange[1] - preRange[0] + 1;
+  Memory &rows = memory("m_" + conn + "_rows");
+  rows.name = "m_" + conn + "_rows";
+  rows.width = counterBits(synapses);
+  rows.depth = rowsDepth;
+  rows.source = "rows:" + table.getSymName().str();
+  Memory &targets = memory("m_" + conn + "_targets");
+  targets.name = "m_" + conn + "_targets";
+  targets.width = counterBits(postRange[1] - postRange[0]);
+  targets.depth = synapses;
+  targets.source = "targets:" + table.getSymName().str();
+  maxSynapses = std::max(maxSynapses, synapses + 1);
+
+  // The body: loads of the synapse's fields, arithmetic, accumulations
+  // into fields of the postsynaptic neuron.
+  prefix = p;
+  Block &body = phase.getBody().front();
+  Value postIndex = body.getArgument(1), synapseIndex = body.getArgument(2);
+  std::map<std::string, std::vector<std::string>> sums;
+  std::vector<std::string> synapseFields;
+  for (Operation &op : body) {
+    if (auto load = dyn_cast<sm::LoadOp>(op)) {
+      if (load.getIndex() != synapseIndex)
+        return op.emitError("the FPGA target reads only the synapse's own "
+                            "fields in a spike phase");
+      Memory &mem = fieldMemory(lookupField(&op, load.getField()));
+      mem.read = true;
+      names[load.getResult()] = mem.name + "_rd";
+      if (std::find(synapseFields.begin(), synapseFields.end(), mem.name) ==
+          synapseFields.end())
+        synapseFields.push_back(mem.name);
+    } else if (auto add = dyn_cast<sm::AccumulateOp>(op)) {
+      if (add.getDelay() || (add.getDelayStepsAttr() &&
+                             add.getDelayStepsAttr().getInt() != 0))
+        return op.emitError("synaptic delays are not supported by the FPGA "
+                            "target yet");
+      if (add.getIndex() != postIndex)
+        return op.emitError("the FPGA target accumulates only into the "
+                            "postsynaptic neuron");
+      FailureOr<std::string> value = ref(add.getValue());
+      if (failed(value))
+        return failure();
+      Memory &mem = fieldMemory(lookupField(&op, add.getField()));
+      mem.read = mem.written = true;
+      sums[mem.name].push_back(*value);
+    } else if (isa<sm::YieldOp>(op)) {
+      continue;
+    } else if (op.getNumRegions() != 0 || !isMemoryEffectFree(&op)) {
+      return op.emitError() << "'" << op.getName()
+                            << "' is not supported in a spike phase by the "
+                               "FPGA target yet";
+    }
+  }
+
+  std::string next = p + "_NEXT", spike = p + "_SPIKE", row0 = p + "_ROW0",
+              row1 = p + "_ROW1", syn = p + "_SYN", target = p + "_TARGET",
+              add = p + "_ADD";
+  for (const std::string &state : {next, spike, row0, row1, syn, target, add})
+    stateNames +=
+        llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
+  phaseEntries.push_back(
+      llvm::formatv("begin state <= {0}; q <= 0; end", next).str());
+  std::string queue = "m_" + pre + "_queue";
+
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = q; end\n",
+                           next, queue);
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = {2}_rd - "
+                           "{3}; end\n",
+                           spike, rows.name, queue, preRange[0]);
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = cur - {2} "
+                           "+ 1'b1; end\n",
+                           row0, rows.name, preRange[0]);
+  control += llvm::formatv("      {0}: begin\n", syn);
+  control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n",
+                           targets.name);
+  for (const std::string &name : synapseFields)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n", name);
+  control += "      end\n";
+  control += llvm::formatv("      {0}: begin\n", target);
+  for (auto &[name, values] : sums)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}_rd + {2};\n",
+                             name, targets.name, postRange[0]);
+  control += "      end\n";
+  control += llvm::formatv("      {0}: begin\n", add);
+  for (auto &[name, values] : sums) {
+    Memory &mem = memory(name);
+    std::string sum = name + "_rd";
+    for (const std::string &value : values)
+      sum += " + " + value;
+    std::string total = p + "_" + name + "_sum";
+    wires += llvm::formatv("  wire signed [{0}:0] {1} = {2};\n",
+                           mem.width + 8, total, sum);
+    std::string max = literal(std::ldexp(1.0, mem.width - 1) - 1);
+    std::string min = literal(-std::ldexp(1.0, mem.width - 1));
+    control += llvm::formatv(
+        "        {0}_we = 1'b1; {0}_wa = post; {0}_wd = ({1} > {2}) ? {2} : "
+        "({1} < {3}) ? {3} : {1};\n",
+        name, total, max, min);
+    control += llvm::formatv(
+        "        if ({0} > {1} || {0} < {2}) saturated = 1'b1;\n", total, max,
+        min);
+  }
+  control += "      end\n";
+
+  sequencer += llvm::formatv(
+      "      {0}: if (q == n_{1}) NEXT_{2} else state <= {3};\n", next, pre, p,
+      spike);
+  std::string inRange =
+      preRange[0] == 0
+          ? llvm::formatv("{0}_rd < {1}", queue, preRange[1]).str()
+          : llvm::formatv("{0}_rd >= {1} && {0}_rd < {2}", queue,
+                          preRange[0], preRange[1])
+                .str();
+  sequencer += llvm::formatv(
+      "      {0}: if ({1}) begin cur <= {2}_rd; state <= {3}; end\n"
+      "        else begin q <= q + 1'b1; state <= {4}; end\n",
+      spike, inRange, queue, row0, next);
+  sequencer += llvm::formatv("      {0}: begin k <= {1}_rd; state <= {2}; "
+                             "end\n",
+                             row0, rows.name, row1);
+  sequencer += llvm::formatv("      {0}: begin kend <= {1}_rd; state <= {2}; "
+                             "end\n",
+                             row1, rows.name, syn);
+  sequencer += llvm::formatv(
+      "      {0}: if (k == kend) begin q <= q + 1'b1; state <= {1}; end\n"
+      "        else state <= {2};\n",
+      syn, next, target);
+  sequencer += llvm::formatv("      {0}: begin post <= {1}_rd + {2}; state <= "
+                             "{3}; end\n",
+                             target, targets.name, postRange[0], add);
+  sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
+                             "end\n",
+                             add, syn);
+  summary.cyclesPerStepIdle += 1;
+  summary.synapses += synapses;
+  return success();
+}
+
+LogicalResult Generator::checkProgram() {
+  for (Operation &op : program.getBody().front()) {
+    if (isa<sm::SpikeSourceOp>(op))
+      return op.emitError("given spike times are not supported by the FPGA "
+                          "target yet");
+    if (isa<sm::RecordStateOp>(op))
+      op.emitWarning("state recordings are not part of the FPGA design; it "
+                     "streams out spikes");
+  }
+  return success();
+}
+
+LogicalResult Generator::generate() {
+  if (failed(checkProgram()))
+    return failure();
+  sm::StepOp step;
+  program.walk([&](sm::StepOp found) { step = found; });
+  unsigned index = 0;
+  std::vector<std::string> phaseNames;
+  for (Operation &op : step ? step.getBody().front().getOperations()
+                            : program.getBody().front().getOperations()) {
+    if (!step)
+      break;
+    std::string p = llvm::formatv("P{0}", index).str();
+    if (auto update = dyn_cast<sm::ForEachOp>(op)) {
+      if (failed(emitUpdatePhase(update, p)))
+        return failure();
+      phaseNames.push_back(p);
+      ++index;
+    } else if (auto spikes = dyn_cast<sm::ForEachSpikeOp>(op)) {
+      size_t before = phaseEntries.size();
+      if (failed(emitSpikePhase(spikes, p)))
+        return failure();
+      if (phaseEntries.size() != before) {
+        phaseNames.push_back(p);
+        ++index;
+      }
+    } else if (isa<sm::RecordSpikesOp>(op)) {
+      continue;
+    } else {
+      return op.emitError() << "'" << op.getName()
+                            << "' is not supported by the FPGA target yet";
+    }
+  }
+  // NEXT_<phase>: go to the following phase, or finish the step.
+  std::string seq = sequencer;
+  for (size_t k = 0; k < phaseNames.size(); ++k) {
+    std::string marker = "NEXT_" + phaseNames[k];
+    std::string target =
+        k + 1 < phaseNames.size() ? phaseEntries[k + 1]
+                                  : std::string("state <= S_DONE;");
+    size_t at;
+    while ((at = seq.find(marker)) != std::string::npos)
+      seq.replace(at, marker.size(), target);
+  }
+
+  unsigned indexBits = counterBits(maxIndex);
+  unsigned synapseBits = counterBits(maxSynapses);
+  unsigned stateBits = counterBits(nextState);
+  std::string model = program.getSymName().str();
+
+  llvm::raw_string_ostream os(verilog);
+  os << "// Generated by Cajal from the model '" << model
+     << "': do not edit.\n"
+        "// A time-multiplexed engine in fixed point; `cajal run --numeric "
+        "fixed`\n// computes the same spikes on the CPU.\n"
+        "`timescale 1ns / 1ps\n`default_nettype none\n\n"
+        "module "
+     << summary.topModule
+     << " (\n"
+        "  input wire clk,\n"
+        "  input wire rst,\n"
+        "  input wire step_start,      // pulse: simulate one time step\n"
+        "  output reg step_done,       // pulse: the step is complete\n"
+        "  output reg [31:0] step,     // steps completed\n"
+        "  output reg spike_valid,     // a spike this cycle:\n"
+        "  output reg [7:0] spike_population,\n"
+        "  output reg [" << indexBits - 1 << ":0] spike_index,\n"
+        "  output reg saturated        // an input saturated a field (sticky)\n"
+        ");\n";
+  os << "  localparam S_IDLE = 0;\n  localparam S_DONE = 1;\n" << stateNames;
+  os << "  reg [" << stateBits - 1 << ":0] state;\n";
+  os << "  reg [" << indexBits - 1 << ":0] i, q, cur, post;\n";
+  os << "  reg [" << synapseBits - 1 << ":0] k, kend;\n";
+  for (auto &[name, size] : queues)
+    os << "  reg [" << counterBits(size) - 1 << ":0] n_" << name << ";\n";
+  os << "\n  // Block RAMs: written in one state, read in another.\n";
+  for (auto &[key, mem] : memories) {
+    unsigned addressBits = counterBits(mem.depth);
+    std::string sign = mem.isSigned ? "signed " : "";
+    os << llvm::formatv(
+        "  (* no_rw_check *) reg {0}[{1}:0] {2} [0:{3}];\n"
+        "  initial $readmemh(\"{2}.mem\", {2});\n"
+        "  reg {0}[{1}:0] {2}_rd;\n"
+        "  reg {2}_re, {2}_we;\n"
+        "  reg [{4}:0] {2}_ra, {2}_wa;\n"
+        "  reg {0}[{1}:0] {2}_wd;\n"
+        "  always @(posedge clk) begin\n"
+        "    if ({2}_we) {2}[{2}_wa] <= {2}_wd;\n"
+        "    if ({2}_re) {2}_rd <= {2}[{2}_ra];\n"
+        "  end\n",
+        sign, mem.width - 1, mem.name, mem.depth - 1, addressBits - 1);
+  }
+  os << "\n  // The phases' datapaths.\n" << wires;
+  os << "\n  // Memory ports of each state.\n  always @* begin\n";
+  for (auto &[key, mem] : memories)
+    os << llvm::formatv("    {0}_re = 1'b0; {0}_we = 1'b0; {0}_ra = 0; "
+                        "{0}_wa = 0; {0}_wd = 0;\n",
+                        mem.name);
+  os << "    case (state)\n" << control << "      default: ;\n    endcase\n"
+     << "  end\n";
+  os << "\n  // The spike stream.\n  always @* begin\n"
+        "    spike_valid = 1'b0; spike_population = 8'd0; spike_index = 0;\n"
+     << spikeOutputs << "  end\n";
+  // `saturated` is set in the port block; keep it a register.
+  os << "\n  // The sequencer.\n  always @(posedge clk) begin\n"
+        "    if (rst) begin\n"
+        "      state <= S_IDLE; step <= 0; step_done <= 1'b0;\n"
+        "      i <= 0; q <= 0; cur <= 0; post <= 0; k <= 0; kend <= 0;\n";
+  for (auto &[name, size] : queues)
+    os << "      n_" << name << " <= 0;\n";
+  os << "    end else begin\n      step_done <= 1'b0;\n      case (state)\n"
+        "      S_IDLE: if (step_start) begin\n";
+  for (auto &[name, size] : queues)
+    os << "        n_" << name << " <= 0;\n";
+  os << "        "
+     << (phaseEntries.empty() ? std::string("state <= S_DONE;")
+                              : phaseEntries.front())
+     << "\n      end\n"
+     << seq
+     << "      S_DONE: begin step <= step + 1'b1; step_done <= 1'b1; state "
+        "<= S_IDLE; end\n"
+        "      default: state <= S_IDLE;\n      endcase\n    end\n  end\n";
+  os << "endmodule\n\n`default_nettype wire\n";
+  os.flush();
+  // The saturation flag: a register the port block's condition sets.
+  {
+    std::string flag =
+        "\n  reg saturated_now;\n  always @(posedge clk)\n"
+        "    if (rst) saturated <= 1'b0;\n"
+        "    else if (saturated_now) saturated <= 1'b1;\n";
+    size_t at = verilog.find("\n  // Memory ports of each state.");
+    verilog.insert(at, flag);
+    size_t from = 0;
+    while ((from = verilog.find("saturated = 1'b1;", from)) !=
+           std::string::npos) {
+      verilog.replace(from, 17, "saturated_now = 1'b1;");
+      from += 21;
+    }
+    size_t ports = verilog.find("    case (state)\n", at);
+    verilog.insert(ports, "    saturated_now = 1'b0;\n");
+  }
+
+  // The testbench.
+  llvm::raw_string_ostream tb(testbench);
+  tb << "// Generated by Cajal: steps " << summary.topModule
+     << " and writes its spikes\n// (step population neuron per line) to "
+        "spikes.txt. +steps=N sets the\n// number of steps (default: the "
+        "model's).\n`timescale 1ns / 1ps\n"
+        "module tb_cajal;\n"
+        "  reg clk = 1'b0, rst = 1'b1, step_start = 1'b0;\n"
+        "  wire step_done, spike_valid, saturated;\n"
+        "  wire [31:0] step;\n  wire [7:0] spike_population;\n"
+        "  wire [" << indexBits - 1 << ":0] spike_index;\n  "
+     << summary.topModule
+     << " dut(.clk(clk), .rst(rst), .step_start(step_start), "
+        ".step_done(step_done),\n    .step(step), .spike_valid(spike_valid), "
+        ".spike_population(spike_population),\n    "
+        ".spike_index(spike_index), .saturated(saturated));\n"
+        "  always #5 clk = ~clk;\n"
+        "  integer out, steps, n, spikes;\n  reg [63:0] cycles;\n"
+        "  always @(posedge clk) begin\n"
+        "    cycles <= cycles + 1;\n"
+        "    if (spike_valid) begin\n"
+        "      $fwrite(out, \"%0d %0d %0d\\n\", step, spike_population, "
+        "spike_index);\n"
+        "      spikes = spikes + 1;\n    end\n  end\n"
+        "  initial begin\n"
+        "    if (!$value$plusargs(\"steps=%d\", steps)) steps = "
+     << program.getSteps()
+     << ";\n"
+        "    out = $fopen(\"spikes.txt\", \"w\");\n"
+        "    cycles = 0; spikes = 0;\n"
+        "    repeat (2) @(posedge clk);\n    rst <= 1'b0;\n"
+        "    for (n = 0; n < steps; n = n + 1) begin\n"
+        "      @(posedge clk) step_start <= 1'b1;\n"
+        "      @(posedge clk) step_start <= 1'b0;\n"
+        "      while (!step_done) @(posedge clk);\n"
+        "    end\n"
+        "    $fclose(out);\n"
+        "    $display(\"steps %0d spikes %0d cycles %0d saturated %0d\", "
+        "steps, spikes, cycles, saturated);\n"
+        "    $finish;\n  end\nendmodule\n";
+  tb.flush();
+  return success();
+}
+
+/// Writes `text` to dir/name and records it.
+llvm::Error writeFile(StringRef dir, StringRef name, StringRef text,
+                      DesignSummary &summary) {
+  llvm::SmallString<256> path(dir);
+  llvm::sys::path::append(path, name);
+  std::error_code error;
+  llvm::raw_fd_ostream os(path, error);
+  if (error)
+    return llvm::createStringError(error, "cannot write " + path.str() +
+                                              ": " + error.message());
+  os << text;
+  summary.files.push_back(path.str().str());
+  return llvm::Error::success();
+}
+
+sm::ProgramOp onlyProgram(ModuleOp module) {
+  sm::ProgramOp program;
+  module.walk([&](sm::ProgramOp found) { program = found; });
+  return program;
+}
+
+} // namespace
+
+LogicalResult checkDesign(ModuleOp module) {
+  sm::ProgramOp program = onlyProgram(module);
+  if (!program)
+    return module.emitError("no sim.program to build a design from");
+  Generator generator(program, nullptr);
+  return generator.generate();
+}
+
+llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
+                                          StringRef dir) {
+  sm::ProgramOp program = onlyProgram(module);
+  if (!program)
+    return llvm::createStringError("no sim.program to build a design from");
+  Generator generator(program, setup);
+  if (failed(generator.generate()))
+    return llvm::createStringError("the design could not be generated");
+  if (std::error_code error = llvm::sys::fs::create_directories(dir))
+    return llvm::createStringError(error, "cannot create " + dir.str());
+  DesignSummary &summary = generator.summary;
+  if (auto error = writeFile(dir, summary.topModule + ".v", generator.verilog,
+                             summary))
+    return std::move(error);
+  if (auto error = writeFile(dir, "tb_cajal.v", generator.testbench, summary))
+    return std::move(error);
+
+  // Memory images, in hex, two's complement.
+  for (auto &[key, mem] : generator.memories) {
+    std::vector<int64_t> image(mem.depth, 0);
+    StringRef source(mem.source);
+    if (source.consume_front("rows:") || source.starts_with("targets:")) {
+      bool rows = StringRef(mem.source).starts_with("rows:");
+      StringRef table = rows ? source : source.drop_front(8);
+      int32_t id = cajal_sim_find_connectivity(setup, table.str().c_str());
+      if (id < 0)
+        return llvm::createStringError("no connectivity '" + table.str() +
+                                       "' in the set-up");
+      if (rows) {
+        const uint64_t *offsets = cajal_sim_row_offsets(setup, id);
+        for (uint64_t r = 0; r < mem.depth; ++r)
+          image[r] = static_cast<int64_t>(offsets[r]);
+      } else {
+        const uint32_t *targets = cajal_sim_targets(setup, id);
+        uint64_t count = cajal_sim_num_synapses(setup, id);
+        for (uint64_t s = 0; s < count && s < mem.depth; ++s)
+          image[s] = targets[s];
+      }
+    } else if (!mem.source.empty()) {
+      int32_t id = cajal_sim_find_field(setup, mem.source.c_str());
+      if (id < 0)
+        return llvm::createStringError("no field '" + mem.source +
+                                       "' in the set-up");
+      const double *data = cajal_sim_field_data(setup, id);
+      uint64_t size = cajal_sim_field_size(setup, id);
+      for (uint64_t e = 0; e < size && e < mem.depth; ++e)
+        image[e] = static_cast<int64_t>(data[e]);
+    }
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    unsigned digits = (mem.width + 3) / 4;
+    uint64_t mask = mem.width >= 64 ? ~uint64_t(0)
+                                    : (uint64_t(1) << mem.width) - 1;
+    for (int64_t value : image)
+      os << llvm::format_hex_no_prefix(static_cast<uint64_t>(value) & mask,
+                                       digits)
+         << "\n";
+    os.flush();
+    if (auto error = writeFile(dir, mem.name + ".mem", text, summary))
+      return std::move(error);
+  }
+
+  // Formats and error bounds of every field.
+  std::string report;
+  llvm::raw_string_ostream rs(report);
+  rs << "# Fixed-point formats of '" << program.getSymName()
+     << "' (value = raw * scale)\n"
+        "# field  width  scale  fraction-bits  range  error-per-step  "
+        "error-bound\n";
+  program.walk([&](sm::FieldOp field) {
+    std::optional<FixedFormat> format = getFieldFormat(field);
+    if (!format)
+      return;
+    auto group = field->getParentOp()->getAttrOfType<StringAttr>(
+        SymbolTable::getSymbolAttrName());
+    auto step = field->getAttrOfType<FloatAttr>("fixed_error_step");
+    auto bound = field->getAttrOfType<FloatAttr>("fixed_error_bound");
+    rs << llvm::formatv("{0}.{1}  {2}  {3:e}  {4}  [{5:e}, {6:e}] {7}  {8}  "
+                        "{9}\n",
+                        group.getValue(), field.getSymName(), format->width,
+                        format->scale,
+                        format->steps ? std::string("steps")
+                                      : std::to_string(format->fraction()),
+                        format->minRaw() * format->scale,
+                        format->maxRaw() * format->scale, field.getUnit(),
+                        step ? llvm::formatv("{0:e}", step.getValueAsDouble())
+                                   .str()
+                             : std::string("-"),
+                        bound ? llvm::formatv("{0:e}",
+                                              bound.getValueAsDouble())
+                                    .str()
+                              : std::string("-"));
+  });
+  rs.flush();
+  if (auto error = writeFile(dir, "quantization.txt", report, summary))
+    return std::move(error);
+
+  std::string json = llvm::formatv(
+      "{{\n  \"model\": \"{0}\",\n  \"top\": \"{1}\",\n  \"neurons\": {2},\n"
+      "  \"synapses\": {3},\n  \"cycles_per_step\": {4},\n"
+      "  \"cycles_per_step_note\": \"without spikes; each spike adds 4 "
+      "cycles plus 3 per synapse of its rows\",\n  \"dt\": {5:e}\n}\n",
+      program.getSymName(), summary.topModule, summary.neurons,
+      summary.synapses, summary.cyclesPerStepIdle,
+      program.getDt().convertToDouble());
+  if (auto error = writeFile(dir, "design.json", json, summary))
+    return std::move(error);
+  if (auto error = writeFile(dir, "top.txt", summary.topModule + "\n",
+                             summary))
+    return std::move(error);
+  return summary;
+}
+
+} // namespace cajal::fpga

@@ -1,0 +1,115 @@
+// RUN: cajal-opt %s -split-input-file --sim-to-fixed-point | FileCheck %s
+
+// A leaky neuron: formats from the constants, the decay as x + x * (a - 1)
+// with an 18-bit coefficient and a rounding shift, times in whole steps,
+// saturation on every store, set-up values rounded to the format.
+// CHECK: module attributes {cajal.numeric = "fixed"}
+// CHECK: sim.field @v state unit "V" {fixed_error_bound = {{.*}}, fixed_error_step = {{.*}}, fixed_scale = 1.1920928955078125E-7 : f64, fixed_width = 24 : i64}
+// CHECK: sim.field @until internal unit "s" {{{.*}}fixed_scale = 1.000000e-04 : f64, fixed_steps, fixed_width = 32 : i64}
+// CHECK-LABEL: sim.init
+// CHECK: %[[SCALED:.*]] = arith.divf %{{.*}}, %{{.*}} : f64
+// CHECK: %[[ROUND:.*]] = math.roundeven %[[SCALED]]
+// CHECK: %[[LOW:.*]] = arith.maximumf %[[ROUND]], %{{.*}}
+// CHECK: arith.minimumf %[[LOW]], %{{.*}}
+// CHECK-LABEL: sim.step
+// CHECK: %[[UNTIL:.*]] = sim.load @P::@until
+// CHECK: %[[V:.*]] = sim.load @P::@v
+// CHECK: %[[N:.*]] = sim.step_index : f64
+// CHECK: %[[FROZEN:.*]] = arith.cmpf olt, %[[N]], %[[UNTIL]]
+// v * 0.99 = v + v * (-0.01): -0.01 * 2^23 = -83886, a shift by 23
+// that adds 2^22 first to round to nearest.
+// CHECK: %[[COEFFICIENT:.*]] = arith.constant -8.388600e+04 : f64
+// CHECK: %[[PRODUCT:.*]] = arith.mulf %[[V]], %[[COEFFICIENT]] : f64
+// CHECK: %[[HALF:.*]] = arith.constant 0x4150000000000000 : f64
+// CHECK: %[[BIASED:.*]] = arith.addf %[[PRODUCT]], %[[HALF]] : f64
+// CHECK: %[[SHIFT:.*]] = arith.constant 1.1920928955078125E-7 : f64
+// CHECK: %[[SHIFTED:.*]] = arith.mulf %[[BIASED]], %[[SHIFT]] : f64
+// CHECK: %[[FLOOR:.*]] = math.floor %[[SHIFTED]]
+// CHECK: %[[DECAYED:.*]] = arith.addf %[[V]], %[[FLOOR]]
+// 1 mV at 2^-23 V per LSB.
+// CHECK: %[[DRIVE:.*]] = arith.constant 8.389000e+03 : f64
+// CHECK: %[[UP:.*]] = arith.addf %[[DECAYED]], %[[DRIVE]]
+// CHECK: %[[NEXT:.*]] = arith.select %[[FROZEN]], %[[V]], %[[UP]]
+// CHECK: %[[LOW:.*]] = arith.maximumf %[[NEXT]], %{{.*}}
+// CHECK: %[[SATURATED:.*]] = arith.minimumf %[[LOW]], %{{.*}}
+// CHECK: sim.store %[[SATURATED]], @P::@v
+// CHECK: %[[THRESHOLD:.*]] = arith.constant -4.194300e+05 : f64
+// CHECK: %[[FIRE:.*]] = arith.cmpf ogt, %[[NEXT]], %[[THRESHOLD]] : f64
+// CHECK: scf.if %[[FIRE]]
+// CHECK: sim.emit_spike
+// CHECK: arith.constant -5.033160e+05 : f64
+// CHECK: sim.store %{{.*}}, @P::@v
+// 2 ms of refractoriness: 20 steps after this one.
+// CHECK: %[[TWENTY:.*]] = arith.constant 2.000000e+01 : f64
+// CHECK: arith.addf %[[N]], %[[TWENTY]]
+// CHECK: sim.store %{{.*}}, @P::@until
+sim.program @Leaky attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64} {
+  %decay = arith.constant 0.99 : f64
+  %drive = arith.constant 1.0e-3 : f64
+  %th = arith.constant -5.0e-2 : f64
+  %reset = arith.constant -6.0e-2 : f64
+  %start = arith.constant -5.5e-2 : f64
+  %never = arith.constant 0xFFF0000000000000 : f64
+  %dt = arith.constant 1.0e-4 : f64
+  %refractory = arith.constant 2.0e-3 : f64
+  sim.population @P[4] {
+    sim.field @v state unit "V"
+    sim.field @until internal unit "s"
+  }
+  sim.init {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %r = sim.random "uniform" stream 0 entity %i(%reset, %th) : f64
+      sim.store %r, @P::@v[%i] : f64
+      sim.store %never, @P::@until[%i] : f64
+      sim.yield
+    }
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %t = sim.time : f64
+      %until = sim.load @P::@until[%i] : f64
+      %frozen = arith.cmpf olt, %t, %until : f64
+      %v = sim.load @P::@v[%i] : f64
+      %leak = arith.mulf %v, %decay : f64
+      %up = arith.addf %leak, %drive : f64
+      %next = arith.select %frozen, %v, %up : f64
+      sim.store %next, @P::@v[%i] : f64
+      %fire = arith.cmpf ogt, %next, %th : f64
+      scf.if %fire {
+        sim.emit_spike @P[%i]
+        sim.store %reset, @P::@v[%i] : f64
+        %end = arith.addf %t, %refractory : f64
+        sim.store %end, @P::@until[%i] : f64
+      }
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+// A spike phase: the weight in the target's format; an exact power-of-two
+// scale change is a plain product.
+// CHECK-LABEL: sim.program @Jump
+// CHECK: sim.field @x state unit "V" {{{.*}}fixed_scale = 3.7252902984619141E-9 : f64
+// CHECK: sim.for_each_spike @syn
+// CHECK: %[[W:.*]] = arith.constant 4.348650e+05 : f64
+// CHECK: sim.accumulate %[[W]], @P::@x
+sim.program @Jump attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64} {
+  %w = arith.constant 1.62e-3 : f64
+  sim.population @P[4] {
+    sim.field @x state unit "V"
+  }
+  sim.connectivity @syn @P [0, 4] -> @P [0, 4] rule "all_to_all" {} {autapses = true, multapses = false, stream = 1 : i64}
+  sim.synapses @syn_synapses of @syn {
+  }
+  sim.step {
+    sim.for_each_spike @syn {
+    ^bb0(%pre: index, %post: index, %k: index):
+      sim.accumulate %w, @P::@x[%post] : f64
+      sim.yield
+    }
+  }
+}
