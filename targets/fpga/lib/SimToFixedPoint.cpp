@@ -481,6 +481,33 @@ struct SimToFixedPoint
                             StringAttr::get(&getContext(), "fixed"));
   }
 
+  /// How many synapses of a spike phase end on one neuron, on average
+  /// (1 outside spike phases): a field taking their input must hold that
+  /// many of them at once, as when they all spike together.
+  static double expectedInDegree(sm::AccumulateOp add) {
+    auto phase = add->getParentOfType<sm::ForEachSpikeOp>();
+    if (!phase || phase.getPost())
+      return 1;
+    auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
+        phase, phase.getConnectivityAttr());
+    if (!table)
+      return 1;
+    double pre = table.getPreRange()[1] - table.getPreRange()[0];
+    double post = table.getPostRange()[1] - table.getPostRange()[0];
+    double arg = 0;
+    for (NamedAttribute entry : table.getArgs())
+      if (auto value = dyn_cast<FloatAttr>(entry.getValue()))
+        arg = value.getValueAsDouble();
+    StringRef rule = table.getRule();
+    double degree = rule == "all_to_all"           ? pre
+                    : rule == "fixed_probability"  ? arg * pre
+                    : rule == "fixed_indegree"     ? arg
+                    : rule == "fixed_outdegree"    ? arg * pre / post
+                    : rule == "fixed_total"        ? arg / post
+                                                   : 1;
+    return std::max(1.0, degree);
+  }
+
   /// Chooses every field's format.
   LogicalResult chooseFormats(sm::ProgramOp program,
                               llvm::StringMap<FormatOverride> &overrides) {
@@ -493,7 +520,8 @@ struct SimToFixedPoint
       if (auto store = dyn_cast<sm::StoreOp>(op))
         note(op, store.getField(), additiveMagnitude(store.getValue()));
       else if (auto add = dyn_cast<sm::AccumulateOp>(op))
-        note(op, add.getField(), additiveMagnitude(add.getValue()));
+        note(op, add.getField(),
+             additiveMagnitude(add.getValue()) * expectedInDegree(add));
       else if (auto compare = dyn_cast<arith::CmpFOp>(op)) {
         for (auto [a, b] : {std::pair(compare.getLhs(), compare.getRhs()),
                             std::pair(compare.getRhs(), compare.getLhs())})

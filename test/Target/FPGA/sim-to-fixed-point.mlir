@@ -90,12 +90,13 @@ sim.program @Leaky attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i
 
 // -----
 
-// A spike phase: the weight in the target's format; an exact power-of-two
-// scale change is a plain product.
+// A spike phase: the target holds 4 inputs at once (all to all from 4
+// neurons) of 1.62 mV with 4 guard bits: 2^-3 V; the weight is in that
+// format (1.62e-3 * 2^26).
 // CHECK-LABEL: sim.program @Jump
-// CHECK: sim.field @x state unit "V" {{{.*}}fixed_scale = 3.7252902984619141E-9 : f64
+// CHECK: sim.field @x state unit "V" {{{.*}}fixed_scale = 1.4901161193847656E-8 : f64
 // CHECK: sim.for_each_spike @syn
-// CHECK: %[[W:.*]] = arith.constant 4.348650e+05 : f64
+// CHECK: %[[W:.*]] = arith.constant 1.087160e+05 : f64
 // CHECK: sim.accumulate %[[W]], @P::@x
 sim.program @Jump attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64} {
   %w = arith.constant 1.62e-3 : f64
