@@ -65,7 +65,6 @@ struct Memory {
   /// Where its image comes from: a field ("P.v"), "rows:conn",
   /// "targets:conn", or nothing (zeros).
   std::string source;
-  bool read = false, written = false;
 };
 
 /// A phase as states of the sequencer.
@@ -330,7 +329,6 @@ LogicalResult Generator::processBlock(Block &block,
                             "fields");
       sm::FieldOp field = lookupField(&op, load.getField());
       Memory &mem = fieldMemory(field);
-      mem.read = true;
       phaseReads.insert(mem.name);
       if (!current.count(mem.name))
         current[mem.name] = mem.name + "_rd";
@@ -338,16 +336,13 @@ LogicalResult Generator::processBlock(Block &block,
     } else if (auto store = dyn_cast<sm::StoreOp>(op)) {
       sm::FieldOp field = lookupField(&op, store.getField());
       Memory &mem = fieldMemory(field);
-      mem.written = true;
       FailureOr<std::string> value = ref(store.getValue());
       if (failed(value))
         return failure();
       std::string previous =
           current.count(mem.name) ? current[mem.name] : mem.name + "_rd";
-      if (!current.count(mem.name)) {
-        mem.read = true;
+      if (!current.count(mem.name))
         phaseReads.insert(mem.name);
-      }
       std::string next = llvm::formatv("{0}_{1}_w{2}", prefix, mem.name,
                                        nextWire++)
                              .str();
@@ -513,7 +508,6 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
         return op.emitError("the FPGA target reads only the synapse's own "
                             "fields in a spike phase");
       Memory &mem = fieldMemory(lookupField(&op, load.getField()));
-      mem.read = true;
       names[load.getResult()] = mem.name + "_rd";
       if (std::find(synapseFields.begin(), synapseFields.end(), mem.name) ==
           synapseFields.end())
@@ -530,7 +524,6 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
       if (failed(value))
         return failure();
       Memory &mem = fieldMemory(lookupField(&op, add.getField()));
-      mem.read = mem.written = true;
       sums[mem.name].push_back(*value);
     } else if (isa<sm::YieldOp>(op)) {
       continue;
@@ -586,7 +579,7 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
         "({1} < {3}) ? {3} : {1};\n",
         name, total, max, min);
     control += llvm::formatv(
-        "        if ({0} > {1} || {0} < {2}) saturated = 1'b1;\n", total, max,
+        "        if ({0} > {1} || {0} < {2}) saturated_now = 1'b1;\n", total, max,
         min);
   }
   control += "      end\n";
@@ -642,26 +635,25 @@ LogicalResult Generator::generate() {
     return failure();
   sm::StepOp step;
   program.walk([&](sm::StepOp found) { step = found; });
-  unsigned index = 0;
   std::vector<std::string> phaseNames;
-  for (Operation &op : step ? step.getBody().front().getOperations()
-                            : program.getBody().front().getOperations()) {
-    if (!step)
-      break;
-    std::string p = llvm::formatv("P{0}", index).str();
+  // A program without a step gets a design whose steps do nothing.
+  SmallVector<Operation *> stepPhases;
+  if (step)
+    for (Operation &op : step.getBody().front())
+      stepPhases.push_back(&op);
+  for (Operation *phase : stepPhases) {
+    Operation &op = *phase;
+    std::string p = llvm::formatv("P{0}", phaseNames.size()).str();
     if (auto update = dyn_cast<sm::ForEachOp>(op)) {
       if (failed(emitUpdatePhase(update, p)))
         return failure();
       phaseNames.push_back(p);
-      ++index;
     } else if (auto spikes = dyn_cast<sm::ForEachSpikeOp>(op)) {
       size_t before = phaseEntries.size();
       if (failed(emitSpikePhase(spikes, p)))
         return failure();
-      if (phaseEntries.size() != before) {
+      if (phaseEntries.size() != before)
         phaseNames.push_back(p);
-        ++index;
-      }
     } else if (isa<sm::RecordSpikesOp>(op)) {
       continue;
     } else {
@@ -729,7 +721,12 @@ LogicalResult Generator::generate() {
         sign, mem.width - 1, mem.name, mem.depth - 1, addressBits - 1);
   }
   os << "\n  // The phases' datapaths.\n" << wires;
-  os << "\n  // Memory ports of each state.\n  always @* begin\n";
+  os << "\n  // Sticky: an input saturated a field.\n  reg saturated_now;\n"
+        "  always @(posedge clk)\n"
+        "    if (rst) saturated <= 1'b0;\n"
+        "    else if (saturated_now) saturated <= 1'b1;\n";
+  os << "\n  // Memory ports of each state.\n  always @* begin\n"
+        "    saturated_now = 1'b0;\n";
   for (auto &[key, mem] : memories)
     os << llvm::formatv("    {0}_re = 1'b0; {0}_we = 1'b0; {0}_ra = 0; "
                         "{0}_wa = 0; {0}_wd = 0;\n",
@@ -739,7 +736,6 @@ LogicalResult Generator::generate() {
   os << "\n  // The spike stream.\n  always @* begin\n"
         "    spike_valid = 1'b0; spike_population = 8'd0; spike_index = 0;\n"
      << spikeOutputs << "  end\n";
-  // `saturated` is set in the port block; keep it a register.
   os << "\n  // The sequencer.\n  always @(posedge clk) begin\n"
         "    if (rst) begin\n"
         "      state <= S_IDLE; step <= 0; step_done <= 1'b0;\n"
@@ -760,24 +756,6 @@ LogicalResult Generator::generate() {
         "      default: state <= S_IDLE;\n      endcase\n    end\n  end\n";
   os << "endmodule\n\n`default_nettype wire\n";
   os.flush();
-  // The saturation flag: a register the port block's condition sets.
-  {
-    std::string flag =
-        "\n  reg saturated_now;\n  always @(posedge clk)\n"
-        "    if (rst) saturated <= 1'b0;\n"
-        "    else if (saturated_now) saturated <= 1'b1;\n";
-    size_t at = verilog.find("\n  // Memory ports of each state.");
-    verilog.insert(at, flag);
-    size_t from = 0;
-    while ((from = verilog.find("saturated = 1'b1;", from)) !=
-           std::string::npos) {
-      verilog.replace(from, 17, "saturated_now = 1'b1;");
-      from += 21;
-    }
-    size_t ports = verilog.find("    case (state)\n", at);
-    verilog.insert(ports, "    saturated_now = 1'b0;\n");
-  }
-
   // The testbench.
   llvm::raw_string_ostream tb(testbench);
   tb << "// Generated by Cajal: steps " << summary.topModule

@@ -76,6 +76,18 @@ double additiveMagnitude(Value value, unsigned depth = 0) {
   return largest;
 }
 
+/// `raw` clamped to `format`'s width.
+Value saturate(OpBuilder &builder, Location loc, Value raw,
+               const FixedFormat &format) {
+  auto bound = [&](double value) {
+    return builder.create<arith::ConstantOp>(loc,
+                                             builder.getF64FloatAttr(value));
+  };
+  Value low = builder.create<arith::MaximumFOp>(loc, raw,
+                                                bound(format.minRaw()));
+  return builder.create<arith::MinimumFOp>(loc, low, bound(format.maxRaw()));
+}
+
 /// What the rewriting of one body learns about one stored value.
 struct ErrorBudget {
   /// Bound of the error added in one step, in the field's unit.
@@ -96,9 +108,6 @@ public:
   FailureOr<Value> emit(OpBuilder &builder, Value value, double scale);
   /// The same condition computed on raw values.
   FailureOr<Value> emitCondition(OpBuilder &builder, Value condition);
-  /// `raw` clamped to `format`'s width.
-  Value saturate(OpBuilder &builder, Location loc, Value raw,
-                 const FixedFormat &format);
 
   /// Memoised values are valid only within the region they were built
   /// in: scf.if bodies save and restore them.
@@ -434,14 +443,6 @@ FailureOr<Value> Quantizer::emitCondition(OpBuilder &builder,
   return result;
 }
 
-Value Quantizer::saturate(OpBuilder &builder, Location loc, Value raw,
-                          const FixedFormat &format) {
-  Value low = builder.create<arith::MaximumFOp>(
-      loc, raw, constant(builder, loc, format.minRaw()));
-  return builder.create<arith::MinimumFOp>(
-      loc, low, constant(builder, loc, format.maxRaw()));
-}
-
 /// Parses "group.field=width:fraction".
 struct FormatOverride {
   unsigned width;
@@ -494,10 +495,7 @@ struct SimToFixedPoint
       return 1;
     double pre = table.getPreRange()[1] - table.getPreRange()[0];
     double post = table.getPostRange()[1] - table.getPostRange()[0];
-    double arg = 0;
-    for (NamedAttribute entry : table.getArgs())
-      if (auto value = dyn_cast<FloatAttr>(entry.getValue()))
-        arg = value.getValueAsDouble();
+    double arg = table.getRuleArgument();
     StringRef rule = table.getRule();
     double degree = rule == "all_to_all"           ? pre
                     : rule == "fixed_probability"  ? arg * pre
@@ -581,14 +579,13 @@ struct SimToFixedPoint
         FixedFormat format = *cajal::fpga::getFieldFormat(field);
         OpBuilder builder(store);
         Location loc = store.getLoc();
-        Quantizer quantizer(coefficientWidth, dt);
         Value scaled = builder.create<arith::DivFOp>(
             loc, store.getValue(),
             builder.create<arith::ConstantOp>(
                 loc, builder.getF64FloatAttr(format.scale)));
         Value rounded = builder.create<math::RoundEvenOp>(loc, scaled);
         store.getValueMutable().assign(
-            quantizer.saturate(builder, loc, rounded, format));
+            saturate(builder, loc, rounded, format));
       });
     });
     program.walk([&](sm::StepOp step) {
@@ -643,7 +640,7 @@ struct SimToFixedPoint
         if (failed(raw))
           return failure();
         store.getValueMutable().assign(
-            quantizer.saturate(builder, op.getLoc(), *raw, format));
+            saturate(builder, op.getLoc(), *raw, format));
         recordError(field, quantizer.budget);
       } else if (auto add = dyn_cast<sm::AccumulateOp>(op)) {
         if (add.getGate())

@@ -680,12 +680,7 @@ LogicalResult Lowering::emitSetup() {
       if (!rule)
         return table.emitError() << "connectivity rule '" << table.getRule()
                                  << "' has no CPU runtime builder";
-      double arg = 0;
-      for (NamedAttribute entry : table.getArgs())
-        if (auto value = dyn_cast<FloatAttr>(entry.getValue()))
-          if (entry.getName() == "p" || entry.getName() == "k" ||
-              entry.getName() == "n")
-            arg = value.getValueAsDouble();
+      double arg = table.getRuleArgument();
       int32_t id = static_cast<int32_t>(connectivityIds.size());
       connectivityIds[table.getSymName()] = id;
       ArrayRef<int64_t> pre = table.getPreRange(), post = table.getPostRange();

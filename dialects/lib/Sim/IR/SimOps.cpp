@@ -105,6 +105,15 @@ LogicalResult SynapsesOp::verify() {
   return success();
 }
 
+double ConnectivityOp::getRuleArgument() {
+  for (NamedAttribute entry : getArgs())
+    if (auto value = dyn_cast<FloatAttr>(entry.getValue()))
+      if (entry.getName() == "p" || entry.getName() == "k" ||
+          entry.getName() == "n")
+        return value.getValueAsDouble();
+  return 0;
+}
+
 LogicalResult ConnectivityOp::verify() {
   Operation *program = (*this)->getParentOp();
   for (auto [ref, range, what] :

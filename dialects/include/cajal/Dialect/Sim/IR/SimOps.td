@@ -99,6 +99,10 @@ def Sim_ConnectivityOp : Sim_Op<"connectivity", [Symbol,
     $sym_name $pre $pre_range `->` $post $post_range `rule` $rule $args
     attr-dict
   }];
+  let extraClassDeclaration = [{
+    /// The rule's numeric argument (`p`, `k` or `n`), 0 when it has none.
+    double getRuleArgument();
+  }];
   let hasVerifier = 1;
 }
 
