@@ -63,8 +63,11 @@ struct Memory {
   uint64_t depth = 1;
   bool isSigned = false;
   /// Where its image comes from: a field ("P.v"), "rows:conn",
-  /// "targets:conn", or nothing (zeros).
+  /// "targets:conn", "columns:conn", "column-synapses:conn", or nothing
+  /// (zeros, or `contents`).
   std::string source;
+  /// The image of a read-only table (a ROM).
+  std::vector<int64_t> contents;
 };
 
 /// A phase as states of the sequencer.
@@ -95,7 +98,17 @@ private:
   LogicalResult checkProgram();
   LogicalResult emitUpdatePhase(sm::ForEachOp phase, const std::string &p);
   LogicalResult emitSpikePhase(sm::ForEachSpikeOp phase, const std::string &p);
+  LogicalResult emitPostSpikePhase(sm::ForEachSpikeOp phase,
+                                   const std::string &p);
+  /// Resets the per-phase state and translates a phase's body.
+  LogicalResult processBody(Block &body, Value element, Value target);
   LogicalResult processBlock(Block &block, const std::string &condition);
+  /// A table lookup: a ROM read at the clamped index.
+  FailureOr<std::string> tableLookup(sm::TableLookupOp lookup);
+  /// The table memory of a connectivity: rows, targets, column offsets or
+  /// column synapses.
+  Memory &tableMemory(sm::ConnectivityOp table, StringRef kind, unsigned width,
+                      uint64_t depth);
 
   /// The Verilog expression (a wire name or literal) of a value.
   FailureOr<std::string> ref(Value value);
@@ -115,7 +128,19 @@ private:
   std::vector<std::string> storedOrder;
   std::set<std::string> phaseReads;
   std::string spikeCondition;
-  Operation *elementIndexOwner = nullptr;
+  /// The index every load and store of the phase uses (the neuron, or the
+  /// synapse), and that of accumulations (the postsynaptic neuron).
+  Value elementIndex, accumulateIndex;
+  /// Per input field, the values a synapse adds to it.
+  std::map<std::string, std::vector<std::string>> sums;
+  /// ROM reads of the phase: memory, address expression.
+  std::vector<std::pair<std::string, std::string>> lookups;
+  /// Synapse fields a phase writes (plasticity): the testbench dumps them.
+  std::vector<std::string> plasticFields;
+  unsigned nextTable = 0;
+  /// Whether a phase walks a postsynaptic neuron's column (`sidx` holds
+  /// the synapse).
+  bool walksColumns = false;
 
   // Text of the module, by section.
   std::string wires, control, sequencer, spikeOutputs, stateNames;
@@ -151,9 +176,13 @@ Memory &Generator::fieldMemory(sm::FieldOp field) {
     if (auto population = dyn_cast<sm::PopulationOp>(field->getParentOp())) {
       mem.depth = population.getSize();
     } else {
+      // The runtime names a synapse field by its connectivity.
       auto synapses = cast<sm::SynapsesOp>(field->getParentOp());
-      auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
-          synapses, synapses.getConnectivityAttr());
+      mem.source =
+          (synapses.getConnectivity() + "." + field.getSymName()).str();
+      // From the program: the synapses op is a symbol table of its own.
+      auto table = dyn_cast_or_null<sm::ConnectivityOp>(
+          SymbolTable::lookupSymbolIn(program, synapses.getConnectivityAttr()));
       mem.depth = table ? synapseCount(table) : 1;
     }
   }
@@ -206,6 +235,8 @@ FailureOr<std::string> Generator::ref(Value value) {
     return std::string(intConstant.getValue().isZero() ? "1'b0" : "1'b1");
   if (isa<sm::StepIndexOp>(op))
     return declare(value, "$signed({1'b0, step[30:0]})");
+  if (auto lookup = dyn_cast<sm::TableLookupOp>(op))
+    return tableLookup(lookup);
 
   auto operands = [&]() -> FailureOr<SmallVector<std::string>> {
     SmallVector<std::string> out;
@@ -323,8 +354,7 @@ LogicalResult Generator::processBlock(Block &block,
                                       const std::string &condition) {
   for (Operation &op : block) {
     if (auto load = dyn_cast<sm::LoadOp>(op)) {
-      if (load.getIndex().getDefiningOp() ||
-          load.getIndex().getParentBlock()->getParentOp() != elementIndexOwner)
+      if (load.getIndex() != elementIndex)
         return op.emitError("the FPGA target reads only the element's own "
                             "fields");
       sm::FieldOp field = lookupField(&op, load.getField());
@@ -334,6 +364,9 @@ LogicalResult Generator::processBlock(Block &block,
         current[mem.name] = mem.name + "_rd";
       names[load.getResult()] = current[mem.name];
     } else if (auto store = dyn_cast<sm::StoreOp>(op)) {
+      if (store.getIndex() != elementIndex)
+        return op.emitError("the FPGA target writes only the element's own "
+                            "fields");
       sm::FieldOp field = lookupField(&op, store.getField());
       Memory &mem = fieldMemory(field);
       FailureOr<std::string> value = ref(store.getValue());
@@ -376,9 +409,25 @@ LogicalResult Generator::processBlock(Block &block,
       }
     } else if (isa<sm::YieldOp, scf::YieldOp>(op)) {
       continue;
-    } else if (isa<sm::AccumulateOp>(op)) {
-      return op.emitError("input from a neuron phase is not supported by the "
-                          "FPGA target yet");
+    } else if (auto add = dyn_cast<sm::AccumulateOp>(op)) {
+      if (!accumulateIndex)
+        return op.emitError("input from a neuron phase or a postsynaptic "
+                            "spike is not supported by the FPGA target yet");
+      if (add.getDelay() || (add.getDelayStepsAttr() &&
+                             add.getDelayStepsAttr().getInt() != 0))
+        return op.emitError("synaptic delays are not supported by the FPGA "
+                            "target yet");
+      if (add.getIndex() != accumulateIndex)
+        return op.emitError("the FPGA target accumulates only into the "
+                            "postsynaptic neuron");
+      FailureOr<std::string> value = ref(add.getValue());
+      if (failed(value))
+        return failure();
+      Memory &mem = fieldMemory(lookupField(&op, add.getField()));
+      sums[mem.name].push_back(
+          condition.empty()
+              ? *value
+              : llvm::formatv("(({0}) ? {1} : 0)", condition, *value).str());
     } else if (op.getNumRegions() != 0 || !isMemoryEffectFree(&op)) {
       return op.emitError() << "'" << op.getName()
                             << "' is not supported by the FPGA target yet";
@@ -400,13 +449,12 @@ LogicalResult Generator::emitUpdatePhase(sm::ForEachOp phase,
     end = (*range)[1];
   }
   prefix = p;
-  current.clear();
-  storedOrder.clear();
-  phaseReads.clear();
-  spikeCondition.clear();
-  elementIndexOwner = phase;
-  if (failed(processBlock(phase.getBody().front(), "")))
+  if (failed(processBody(phase.getBody().front(),
+                         phase.getBody().getArgument(0), Value())))
     return failure();
+  if (!lookups.empty())
+    return phase.emitError("table lookups in a neuron update are not "
+                           "supported by the FPGA target yet");
 
   std::string read = p + "_READ", write = p + "_WRITE";
   stateNames += llvm::formatv("  localparam {0} = {1};\n", read, nextState++);
@@ -466,11 +514,75 @@ LogicalResult Generator::emitUpdatePhase(sm::ForEachOp phase,
   return success();
 }
 
+LogicalResult Generator::processBody(Block &body, Value element,
+                                     Value target) {
+  current.clear();
+  storedOrder.clear();
+  phaseReads.clear();
+  spikeCondition.clear();
+  sums.clear();
+  lookups.clear();
+  elementIndex = element;
+  accumulateIndex = target;
+  return processBlock(body, "");
+}
+
+/// Whether `value` is computed from a table lookup.
+static bool dependsOnLookup(Value value, unsigned depth = 0) {
+  Operation *op = value.getDefiningOp();
+  if (!op || depth > 64)
+    return false;
+  if (isa<sm::TableLookupOp>(op))
+    return true;
+  return llvm::any_of(op->getOperands(), [&](Value operand) {
+    return dependsOnLookup(operand, depth + 1);
+  });
+}
+
+FailureOr<std::string> Generator::tableLookup(sm::TableLookupOp lookup) {
+  if (dependsOnLookup(lookup.getIndex()))
+    return lookup.emitError("a table lookup indexed by another lookup is not "
+                            "supported by the FPGA target yet");
+  FailureOr<std::string> index = ref(lookup.getIndex());
+  if (failed(index))
+    return failure();
+  ArrayRef<double> table = lookup.getTable();
+  std::string name = llvm::formatv("m_table{0}", nextTable++).str();
+  Memory &mem = memory(name);
+  mem.name = name;
+  mem.depth = table.size();
+  mem.isSigned = true;
+  mem.width = RawRange{*std::min_element(table.begin(), table.end()),
+                       *std::max_element(table.begin(), table.end())}
+                  .bits();
+  for (double entry : table)
+    mem.contents.push_back(static_cast<int64_t>(entry));
+  // Clamped into the table: its last entry holds for longer intervals.
+  lookups.push_back(
+      {name, llvm::formatv("({0} < 0) ? 0 : ({0} > {1}) ? {1} : {0}", *index,
+                           literal(static_cast<double>(table.size() - 1)))
+                 .str()});
+  std::string result = name + "_rd";
+  names[lookup.getResult()] = result;
+  return result;
+}
+
+Memory &Generator::tableMemory(sm::ConnectivityOp table, StringRef kind,
+                               unsigned width, uint64_t depth) {
+  std::string conn = identifier(table.getSymName());
+  std::string name = "m_" + conn + "_" + identifier(kind);
+  Memory &mem = memory(name);
+  mem.name = name;
+  mem.width = width;
+  mem.depth = depth;
+  mem.source = (kind + ":" + table.getSymName()).str();
+  return mem;
+}
+
 LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
                                         const std::string &p) {
   if (phase.getPost())
-    return phase.emitError("plasticity on postsynaptic spikes is not "
-                           "supported by the FPGA target yet");
+    return emitPostSpikePhase(phase, p);
   auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
       phase, phase.getConnectivityAttr());
   std::string pre = identifier(table.getPre());
@@ -478,61 +590,25 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
     // A population that never spikes on this design: nothing to deliver.
     return success();
   }
-  std::string conn = identifier(table.getSymName());
   uint64_t synapses = synapseCount(table);
   ArrayRef<int64_t> preRange = table.getPreRange(),
                     postRange = table.getPostRange();
-  uint64_t rowsDepth = preRange[1] - preRange[0] + 1;
-  Memory &rows = memory("m_" + conn + "_rows");
-  rows.name = "m_" + conn + "_rows";
-  rows.width = counterBits(synapses);
-  rows.depth = rowsDepth;
-  rows.source = "rows:" + table.getSymName().str();
-  Memory &targets = memory("m_" + conn + "_targets");
-  targets.name = "m_" + conn + "_targets";
-  targets.width = counterBits(postRange[1] - postRange[0]);
-  targets.depth = synapses;
-  targets.source = "targets:" + table.getSymName().str();
+  // Names, not references: memories are added while the body is read.
+  std::string rows = tableMemory(table, "rows", counterBits(synapses),
+                                 preRange[1] - preRange[0] + 1)
+                         .name;
+  std::string targets = tableMemory(table, "targets",
+                                    counterBits(postRange[1] - postRange[0]),
+                                    synapses)
+                            .name;
   maxSynapses = std::max(maxSynapses, synapses + 1);
 
-  // The body: loads of the synapse's fields, arithmetic, accumulations
-  // into fields of the postsynaptic neuron.
+  // The body: the synapse's fields (read, and written by plasticity),
+  // arithmetic, table lookups, accumulations into the postsynaptic neuron.
   prefix = p;
   Block &body = phase.getBody().front();
-  Value postIndex = body.getArgument(1), synapseIndex = body.getArgument(2);
-  std::map<std::string, std::vector<std::string>> sums;
-  std::vector<std::string> synapseFields;
-  for (Operation &op : body) {
-    if (auto load = dyn_cast<sm::LoadOp>(op)) {
-      if (load.getIndex() != synapseIndex)
-        return op.emitError("the FPGA target reads only the synapse's own "
-                            "fields in a spike phase");
-      Memory &mem = fieldMemory(lookupField(&op, load.getField()));
-      names[load.getResult()] = mem.name + "_rd";
-      if (std::find(synapseFields.begin(), synapseFields.end(), mem.name) ==
-          synapseFields.end())
-        synapseFields.push_back(mem.name);
-    } else if (auto add = dyn_cast<sm::AccumulateOp>(op)) {
-      if (add.getDelay() || (add.getDelayStepsAttr() &&
-                             add.getDelayStepsAttr().getInt() != 0))
-        return op.emitError("synaptic delays are not supported by the FPGA "
-                            "target yet");
-      if (add.getIndex() != postIndex)
-        return op.emitError("the FPGA target accumulates only into the "
-                            "postsynaptic neuron");
-      FailureOr<std::string> value = ref(add.getValue());
-      if (failed(value))
-        return failure();
-      Memory &mem = fieldMemory(lookupField(&op, add.getField()));
-      sums[mem.name].push_back(*value);
-    } else if (isa<sm::YieldOp>(op)) {
-      continue;
-    } else if (op.getNumRegions() != 0 || !isMemoryEffectFree(&op)) {
-      return op.emitError() << "'" << op.getName()
-                            << "' is not supported in a spike phase by the "
-                               "FPGA target yet";
-    }
-  }
+  if (failed(processBody(body, body.getArgument(2), body.getArgument(1))))
+    return failure();
 
   std::string next = p + "_NEXT", spike = p + "_SPIKE", row0 = p + "_ROW0",
               row1 = p + "_ROW1", syn = p + "_SYN", target = p + "_TARGET",
@@ -548,20 +624,26 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
                            next, queue);
   control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = {2}_rd - "
                            "{3}; end\n",
-                           spike, rows.name, queue, preRange[0]);
+                           spike, rows, queue, preRange[0]);
   control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = cur - {2} "
                            "+ 1'b1; end\n",
-                           row0, rows.name, preRange[0]);
+                           row0, rows, preRange[0]);
+  // SYN: the target and the synapse's fields; TARGET: the target's input
+  // fields and the tables (indexed by the synapse's fields); ADD: the
+  // saturating sums and the synapse's new fields.
   control += llvm::formatv("      {0}: begin\n", syn);
   control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n",
-                           targets.name);
-  for (const std::string &name : synapseFields)
+                           targets);
+  for (const std::string &name : phaseReads)
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n", name);
   control += "      end\n";
   control += llvm::formatv("      {0}: begin\n", target);
   for (auto &[name, values] : sums)
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}_rd + {2};\n",
-                             name, targets.name, postRange[0]);
+                             name, targets, postRange[0]);
+  for (auto &[name, address] : lookups)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1};\n", name,
+                             address);
   control += "      end\n";
   control += llvm::formatv("      {0}: begin\n", add);
   for (auto &[name, values] : sums) {
@@ -582,6 +664,13 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
         "        if ({0} > {1} || {0} < {2}) saturated_now = 1'b1;\n", total, max,
         min);
   }
+  for (const std::string &name : storedOrder) {
+    control += llvm::formatv("        {0}_we = 1'b1; {0}_wa = k; {0}_wd = "
+                             "{1};\n",
+                             name, current[name]);
+    if (!llvm::is_contained(plasticFields, name))
+      plasticFields.push_back(name);
+  }
   control += "      end\n";
 
   sequencer += llvm::formatv(
@@ -599,22 +688,132 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
       spike, inRange, queue, row0, next);
   sequencer += llvm::formatv("      {0}: begin k <= {1}_rd; state <= {2}; "
                              "end\n",
-                             row0, rows.name, row1);
+                             row0, rows, row1);
   sequencer += llvm::formatv("      {0}: begin kend <= {1}_rd; state <= {2}; "
                              "end\n",
-                             row1, rows.name, syn);
+                             row1, rows, syn);
   sequencer += llvm::formatv(
       "      {0}: if (k == kend) begin q <= q + 1'b1; state <= {1}; end\n"
       "        else state <= {2};\n",
       syn, next, target);
   sequencer += llvm::formatv("      {0}: begin post <= {1}_rd + {2}; state <= "
                              "{3}; end\n",
-                             target, targets.name, postRange[0], add);
+                             target, targets, postRange[0], add);
   sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
                              "end\n",
                              add, syn);
   summary.cyclesPerStepIdle += 1;
   summary.synapses += synapses;
+  return success();
+}
+
+LogicalResult Generator::emitPostSpikePhase(sm::ForEachSpikeOp phase,
+                                            const std::string &p) {
+  auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
+      phase, phase.getConnectivityAttr());
+  std::string postPop = identifier(table.getPost());
+  if (!populationIds.count(postPop))
+    return success(); // The postsynaptic population never spikes here.
+  uint64_t synapses = synapseCount(table);
+  ArrayRef<int64_t> postRange = table.getPostRange();
+  uint64_t postCount = postRange[1] - postRange[0];
+  std::string columns =
+      tableMemory(table, "columns", counterBits(synapses), postCount + 1)
+          .name;
+  std::string columnSynapses = tableMemory(table, "column-synapses",
+                                           counterBits(synapses), synapses)
+                                   .name;
+  maxSynapses = std::max(maxSynapses, synapses + 1);
+  walksColumns = true;
+
+  // The body: the synapse's fields and table lookups; no input (a
+  // postsynaptic spike changes only the synapse).
+  prefix = p;
+  Block &body = phase.getBody().front();
+  if (failed(processBody(body, body.getArgument(2), Value())))
+    return failure();
+
+  std::string next = p + "_NEXT", spike = p + "_SPIKE", row0 = p + "_COL0",
+              row1 = p + "_COL1", syn = p + "_SYN", fields = p + "_FIELDS",
+              look = p + "_LOOKUP", write = p + "_WRITE";
+  std::vector<std::string> states{next, spike, row0, row1, syn, fields};
+  if (!lookups.empty())
+    states.push_back(look);
+  states.push_back(write);
+  for (const std::string &state : states)
+    stateNames +=
+        llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
+  phaseEntries.push_back(
+      llvm::formatv("begin state <= {0}; q <= 0; end", next).str());
+  std::string queue = "m_" + postPop + "_queue";
+
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = q; end\n",
+                           next, queue);
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = {2}_rd - "
+                           "{3}; end\n",
+                           spike, columns, queue, postRange[0]);
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = cur - {2} "
+                           "+ 1'b1; end\n",
+                           row0, columns, postRange[0]);
+  // SYN: which synapse; FIELDS: its fields; LOOKUP: the tables; WRITE:
+  // its new fields.
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = k; end\n",
+                           syn, columnSynapses);
+  control += llvm::formatv("      {0}: begin\n", fields);
+  for (const std::string &name : phaseReads)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}_rd;\n", name,
+                             columnSynapses);
+  control += "      end\n";
+  if (!lookups.empty()) {
+    control += llvm::formatv("      {0}: begin\n", look);
+    for (auto &[name, address] : lookups)
+      control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1};\n", name,
+                               address);
+    control += "      end\n";
+  }
+  control += llvm::formatv("      {0}: begin\n", write);
+  for (const std::string &name : storedOrder) {
+    control += llvm::formatv("        {0}_we = 1'b1; {0}_wa = sidx; {0}_wd = "
+                             "{1};\n",
+                             name, current[name]);
+    if (!llvm::is_contained(plasticFields, name))
+      plasticFields.push_back(name);
+  }
+  control += "      end\n";
+
+  sequencer += llvm::formatv(
+      "      {0}: if (q == n_{1}) NEXT_{2} else state <= {3};\n", next,
+      postPop, p, spike);
+  std::string inRange =
+      postRange[0] == 0
+          ? llvm::formatv("{0}_rd < {1}", queue, postRange[1]).str()
+          : llvm::formatv("{0}_rd >= {1} && {0}_rd < {2}", queue,
+                          postRange[0], postRange[1])
+                .str();
+  sequencer += llvm::formatv(
+      "      {0}: if ({1}) begin cur <= {2}_rd; state <= {3}; end\n"
+      "        else begin q <= q + 1'b1; state <= {4}; end\n",
+      spike, inRange, queue, row0, next);
+  sequencer += llvm::formatv("      {0}: begin k <= {1}_rd; state <= {2}; "
+                             "end\n",
+                             row0, columns, row1);
+  sequencer += llvm::formatv("      {0}: begin kend <= {1}_rd; state <= {2}; "
+                             "end\n",
+                             row1, columns, syn);
+  sequencer += llvm::formatv(
+      "      {0}: if (k == kend) begin q <= q + 1'b1; state <= {1}; end\n"
+      "        else state <= {2};\n",
+      syn, next, fields);
+  sequencer += llvm::formatv("      {0}: begin sidx <= {1}_rd; state <= {2}; "
+                             "end\n",
+                             fields, columnSynapses,
+                             lookups.empty() ? write : look);
+  if (!lookups.empty())
+    sequencer += llvm::formatv("      {0}: state <= {1};\n", look, write);
+  sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
+                             "end\n",
+                             write, syn);
+  summary.cyclesPerStepIdle += 1;
   return success();
 }
 
@@ -625,7 +824,8 @@ LogicalResult Generator::checkProgram() {
                           "target yet");
     if (isa<sm::RecordStateOp>(op))
       op.emitWarning("state recordings are not part of the FPGA design; it "
-                     "streams out spikes");
+                     "streams out spikes (the testbench writes the final "
+                     "values of plastic synapse fields)");
   }
   return success();
 }
@@ -700,7 +900,8 @@ LogicalResult Generator::generate() {
   os << "  localparam S_IDLE = 0;\n  localparam S_DONE = 1;\n" << stateNames;
   os << "  reg [" << stateBits - 1 << ":0] state;\n";
   os << "  reg [" << indexBits - 1 << ":0] i, q, cur, post;\n";
-  os << "  reg [" << synapseBits - 1 << ":0] k, kend;\n";
+  os << "  reg [" << synapseBits - 1 << ":0] k, kend"
+     << (walksColumns ? ", sidx" : "") << ";\n";
   for (auto &[name, size] : queues)
     os << "  reg [" << counterBits(size) - 1 << ":0] n_" << name << ";\n";
   os << "\n  // Block RAMs: written in one state, read in another.\n";
@@ -740,6 +941,8 @@ LogicalResult Generator::generate() {
         "    if (rst) begin\n"
         "      state <= S_IDLE; step <= 0; step_done <= 1'b0;\n"
         "      i <= 0; q <= 0; cur <= 0; post <= 0; k <= 0; kend <= 0;\n";
+  if (walksColumns)
+    os << "      sidx <= 0;\n";
   for (auto &[name, size] : queues)
     os << "      n_" << name << " <= 0;\n";
   os << "    end else begin\n      step_done <= 1'b0;\n      case (state)\n"
@@ -792,7 +995,12 @@ LogicalResult Generator::generate() {
         "      @(posedge clk) step_start <= 1'b0;\n"
         "      while (!step_done) @(posedge clk);\n"
         "    end\n"
-        "    $fclose(out);\n"
+        "    $fclose(out);\n";
+  // Synapse fields that plasticity writes: their final values.
+  for (const std::string &name : plasticFields)
+    tb << "    $writememh(\"final_" << name << ".mem\", dut." << name
+       << ");\n";
+  tb << 
         "    $display(\"steps %0d spikes %0d cycles %0d saturated %0d\", "
         "steps, spikes, cycles, saturated);\n"
         "    $finish;\n  end\nendmodule\n";
@@ -852,7 +1060,21 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
   for (auto &[key, mem] : generator.memories) {
     std::vector<int64_t> image(mem.depth, 0);
     StringRef source(mem.source);
-    if (source.consume_front("rows:") || source.starts_with("targets:")) {
+    auto [kind, tableName] = source.split(':');
+    if (!mem.contents.empty()) {
+      std::copy(mem.contents.begin(), mem.contents.end(), image.begin());
+    } else if (kind == "columns" || kind == "column-synapses") {
+      int32_t id = cajal_sim_find_connectivity(setup, tableName.str().c_str());
+      if (id < 0 || !cajal_sim_column_offsets(setup, id))
+        return llvm::createStringError("no columns of '" + tableName.str() +
+                                       "' in the set-up");
+      const uint64_t *entries = kind == "columns"
+                                    ? cajal_sim_column_offsets(setup, id)
+                                    : cajal_sim_column_synapses(setup, id);
+      for (uint64_t e = 0; e < mem.depth; ++e)
+        image[e] = static_cast<int64_t>(entries[e]);
+    } else if (source.consume_front("rows:") ||
+               source.starts_with("targets:")) {
       bool rows = StringRef(mem.source).starts_with("rows:");
       StringRef table = rows ? source : source.drop_front(8);
       int32_t id = cajal_sim_find_connectivity(setup, table.str().c_str());
@@ -932,7 +1154,8 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
       "{{\n  \"model\": \"{0}\",\n  \"top\": \"{1}\",\n  \"neurons\": {2},\n"
       "  \"synapses\": {3},\n  \"cycles_per_step\": {4},\n"
       "  \"cycles_per_step_note\": \"without spikes; each spike adds 4 "
-      "cycles plus 3 per synapse of its rows\",\n  \"dt\": {5:e}\n}\n",
+      "cycles plus 3 per synapse of its row (4 per synapse of a postsynaptic "
+      "neuron's column when plasticity looks up a decay)\",\n  \"dt\": {5:e}\n}\n",
       program.getSymName(), summary.topModule, summary.neurons,
       summary.synapses, summary.cyclesPerStepIdle,
       program.getDt().convertToDouble());

@@ -94,6 +94,10 @@ std::optional<RawRange> RawRanges::get(Value value) {
     if (sm::FieldOp field = lookupField(op, load.getField()))
       if (std::optional<FixedFormat> format = getFieldFormat(field))
         result = RawRange{format->minRaw(), format->maxRaw()};
+  } else if (auto lookup = dyn_cast<sm::TableLookupOp>(op)) {
+    ArrayRef<double> table = lookup.getTable();
+    result = RawRange{*std::min_element(table.begin(), table.end()),
+                      *std::max_element(table.begin(), table.end())};
   } else if (isa<sm::StepIndexOp>(op)) {
     // A 31-bit step counter: 2^31 steps of 0.1 ms are 60 hours.
     result = RawRange{0, std::ldexp(1.0, 31) - 1};

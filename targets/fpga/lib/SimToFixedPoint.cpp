@@ -14,6 +14,8 @@
 
 #include "cajal/Target/FPGA/FixedPoint.h"
 
+#include "cajal/Dialect/Neuro/IR/NeuroOps.h"
+
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -31,7 +33,12 @@ namespace cajal::fpga {
 
 using namespace mlir;
 namespace sm = cajal::sim;
+namespace nr = cajal::neuro;
 using cajal::fpga::FixedFormat;
+
+/// The longest table of a function of elapsed steps (18-bit entries: 16K
+/// of them fill eight 36-kbit block RAMs).
+constexpr int64_t kMaxTableEntries = 16384;
 
 namespace {
 
@@ -42,10 +49,16 @@ std::optional<double> constantValue(Value value) {
   return std::nullopt;
 }
 
+/// Magnitudes found so far, per field.
+using FieldMagnitudes = llvm::DenseMap<Operation *, double>;
+
 /// Largest magnitude among the constants a value is made of by addition
-/// and selection (not products: those are coefficients), and the bounds
-/// of random draws: what a field that stores the value must hold.
-double additiveMagnitude(Value value, unsigned depth = 0) {
+/// and selection (not products: those are coefficients), the bounds of
+/// random draws, and the magnitudes of the fields it loads (a plastic
+/// weight added into a neuron's input): what a field that stores the
+/// value must hold.
+double additiveMagnitude(Value value, const FieldMagnitudes &fields,
+                         unsigned depth = 0) {
   if (depth > 32 || !value)
     return 0;
   if (std::optional<double> c = constantValue(value))
@@ -58,7 +71,11 @@ double additiveMagnitude(Value value, unsigned depth = 0) {
           arith::MinimumFOp, arith::MaximumFOp>(op)) {
     for (Value operand : op->getOperands())
       if (isa<FloatType>(operand.getType()))
-        largest = std::max(largest, additiveMagnitude(operand, depth + 1));
+        largest =
+            std::max(largest, additiveMagnitude(operand, fields, depth + 1));
+  } else if (auto load = dyn_cast<sm::LoadOp>(op)) {
+    if (sm::FieldOp field = cajal::fpga::lookupField(op, load.getField()))
+      largest = fields.lookup(field);
   } else if (auto random = dyn_cast<sm::RandomOp>(op)) {
     auto params = random.getParams();
     StringRef kind = random.getDistribution();
@@ -94,6 +111,9 @@ struct ErrorBudget {
   double perStep = 0;
   /// Coefficient of the field's own old value (x' = a x + ...), if seen.
   std::optional<double> self;
+  /// Largest rounding error of a tabulated coefficient (relative: the
+  /// table's scale, whose value 1 is exact), 0 if none.
+  double tableError = 0;
 };
 
 /// Rewrites the floating-point expressions of a step phase into raw
@@ -125,6 +145,15 @@ private:
   /// first non-constant operand (the finer of two).
   std::optional<double> naturalScale(Value value, unsigned depth = 0);
   FailureOr<Value> emitUncached(OpBuilder &builder, Value value, double scale);
+  /// An entry of exp(A n dt) (or of its integral) as a table indexed by the
+  /// whole steps n of the propagator's interval.
+  FailureOr<Value> emitPropagatorEntry(OpBuilder &builder,
+                                       nr::PropagatorOp propagator,
+                                       unsigned entry, double scale);
+  /// The scale that gives a propagator entry's table coefficient-width
+  /// bits: its largest magnitude spans coefficientWidth - 1 bits, so that
+  /// entries fit the DSP's signed operand.
+  double propagatorScale(nr::PropagatorOp propagator, unsigned entry);
   /// raw * k, rounded to nearest: exact for k = +-2^e, else through a
   /// coefficient of `coefficientWidth` bits and a shift.
   Value multiplyByConstant(OpBuilder &builder, Location loc, Value raw,
@@ -157,6 +186,8 @@ std::optional<double> Quantizer::naturalScale(Value value, unsigned depth) {
   }
   if (isa<sm::TimeOp>(op))
     return dt;
+  if (auto propagator = dyn_cast<nr::PropagatorOp>(op))
+    return propagatorScale(propagator, cast<OpResult>(value).getResultNumber());
   if (isa<sm::StepIndexOp, math::RoundEvenOp, math::RoundOp, math::FloorOp>(
           op))
     return 1.0;
@@ -244,6 +275,100 @@ Value Quantizer::multiplyByConstant(OpBuilder &builder, Location loc,
   return shiftRightRounding(builder, loc, product, shift);
 }
 
+/// The diagonal coefficient of an uncoupled propagator's entry: (a, is
+/// the entry of Q, is off the diagonal), or nothing if A is not constant.
+struct PropagatorEntry {
+  double a = 0;
+  bool integral = false;
+  bool offDiagonal = false;
+};
+static FailureOr<PropagatorEntry> propagatorEntry(nr::PropagatorOp propagator,
+                                                  unsigned entry) {
+  int64_t n = propagator.getSize();
+  PropagatorEntry result;
+  result.integral = entry >= n * n;
+  int64_t k = entry % (n * n);
+  SmallVector<double> matrix;
+  for (Value value : propagator.getMatrix()) {
+    std::optional<double> c = constantValue(value);
+    if (!c)
+      return propagator.emitError(
+          "the FPGA target needs a propagator of constant parameters");
+    matrix.push_back(*c);
+  }
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      if (i != j && matrix[i * n + j] != 0)
+        return propagator.emitError(
+            "coupled linear states updated at events (a non-diagonal "
+            "propagator) are not supported by the FPGA target yet");
+  result.offDiagonal = k / n != k % n;
+  result.a = matrix[k];
+  return result;
+}
+
+/// The entry's value after `t` seconds: exp(a t), or its integral.
+static double propagatorValue(const PropagatorEntry &entry, double t) {
+  if (entry.offDiagonal)
+    return 0;
+  if (!entry.integral)
+    return std::exp(entry.a * t);
+  return entry.a == 0 ? t : std::expm1(entry.a * t) / entry.a;
+}
+
+double Quantizer::propagatorScale(nr::PropagatorOp propagator,
+                                  unsigned entry) {
+  FailureOr<PropagatorEntry> found = propagatorEntry(propagator, entry);
+  // P is at most 1; Q of a decay at most 1 / |a| (what is refused later
+  // needs no scale).
+  double largest = 1;
+  if (succeeded(found) && found->integral && found->a < 0)
+    largest = 1 / -found->a;
+  int exponent = static_cast<int>(std::ceil(std::log2(largest)));
+  return std::ldexp(1.0, exponent - (static_cast<int>(coefficientWidth) - 2));
+}
+
+FailureOr<Value> Quantizer::emitPropagatorEntry(OpBuilder &builder,
+                                                nr::PropagatorOp propagator,
+                                                unsigned entry, double scale) {
+  Location loc = propagator.getLoc();
+  FailureOr<PropagatorEntry> found = propagatorEntry(propagator, entry);
+  if (failed(found))
+    return failure();
+  if (found->offDiagonal)
+    return constant(builder, loc, 0);
+  if (found->a >= 0)
+    return propagator.emitError(
+        "the FPGA target tabulates only decays over the steps since an "
+        "event; this propagator does not decay");
+  // Entries for n = 0, 1, ... steps, until they settle on the limit.
+  double limit = std::nearbyint(
+      (found->integral ? 1 / -found->a : 0.0) / scale);
+  SmallVector<double> table;
+  for (int64_t n = 0; n < kMaxTableEntries; ++n) {
+    double raw = std::nearbyint(propagatorValue(*found, n * dt) / scale);
+    table.push_back(raw);
+    if (raw == limit)
+      break;
+  }
+  if (table.back() != limit)
+    return propagator.emitError()
+           << "the decay exp(" << found->a << " t) needs a table of more than "
+           << kMaxTableEntries << " steps at the FPGA's resolution (a time "
+           << "constant too long for dt)";
+  if (table.size() == 1)
+    return constant(builder, loc, table.front());
+  FailureOr<Value> steps = emit(builder, propagator.getDt(), dt);
+  if (failed(steps))
+    return failure();
+  // Rounding the entries: half a unit of the table's scale.
+  budget.tableError = std::max(budget.tableError, 0.5 * scale);
+  return builder
+      .create<sm::TableLookupOp>(loc, builder.getF64Type(), *steps,
+                                 builder.getDenseF64ArrayAttr(table))
+      .getResult();
+}
+
 FailureOr<Value> Quantizer::emit(OpBuilder &builder, Value value,
                                  double scale) {
   auto found = memo.find(key(value, scale));
@@ -305,6 +430,9 @@ FailureOr<Value> Quantizer::emitUncached(OpBuilder &builder, Value value,
                               std::nullopt);
   if (isa<sm::TimestepOp>(op))
     return constant(builder, loc, std::nearbyint(dt / scale));
+  if (auto propagator = dyn_cast<nr::PropagatorOp>(op))
+    return emitPropagatorEntry(builder, propagator,
+                               cast<OpResult>(value).getResultNumber(), scale);
   if (isa<arith::AddFOp, arith::SubFOp>(op)) {
     FailureOr<Value> a = emit(builder, op->getOperand(0), scale);
     FailureOr<Value> b = emit(builder, op->getOperand(1), scale);
@@ -318,6 +446,16 @@ FailureOr<Value> Quantizer::emitUncached(OpBuilder &builder, Value value,
     if (isa<arith::AddFOp>(op))
       return builder.create<arith::AddFOp>(loc, *a, *b).getResult();
     return builder.create<arith::SubFOp>(loc, *a, *b).getResult();
+  }
+  if (isa<arith::MinimumFOp, arith::MaximumFOp>(op)) {
+    // clip(): the same bound on raw values at one scale.
+    FailureOr<Value> a = emit(builder, op->getOperand(0), scale);
+    FailureOr<Value> b = emit(builder, op->getOperand(1), scale);
+    if (failed(a) || failed(b))
+      return failure();
+    if (isa<arith::MinimumFOp>(op))
+      return builder.create<arith::MinimumFOp>(loc, *a, *b).getResult();
+    return builder.create<arith::MaximumFOp>(loc, *a, *b).getResult();
   }
   if (isa<arith::NegFOp>(op)) {
     FailureOr<Value> a = emit(builder, op->getOperand(0), scale);
@@ -345,6 +483,8 @@ FailureOr<Value> Quantizer::emitUncached(OpBuilder &builder, Value value,
     if (cl || cr) {
       Value variable = cr ? lhs : rhs;
       double k = cr ? (divide ? 1 / *cr : *cr) : *cl;
+      if (k == 0)
+        return constant(builder, loc, 0);
       // Without a field to take it from, the operand is held at the scale
       // that makes the product land on the requested one.
       std::optional<double> natural = naturalScale(variable);
@@ -365,10 +505,22 @@ FailureOr<Value> Quantizer::emitUncached(OpBuilder &builder, Value value,
       na = 1.0;
     if (!nb)
       nb = scale / *na;
+    double tableErrorBefore = budget.tableError;
+    budget.tableError = 0;
     FailureOr<Value> a = emit(builder, lhs, *na);
     FailureOr<Value> b = emit(builder, rhs, *nb);
     if (failed(a) || failed(b))
       return failure();
+    // A tabulated factor's rounding, times the other factor's magnitude.
+    if (budget.tableError > 0) {
+      Value other = (*a).getDefiningOp<sm::TableLookupOp>() ? *b : *a;
+      double otherScale = other == *a ? *na : *nb;
+      if (std::optional<double> magnitude = operandMagnitude(other, otherScale))
+        budget.perStep += budget.tableError * *magnitude;
+    }
+    budget.tableError = std::max(tableErrorBefore, budget.tableError);
+    if (constantValue(*a) == 0.0 || constantValue(*b) == 0.0)
+      return constant(builder, loc, 0);
     Value product = builder.create<arith::MulFOp>(loc, *a, *b);
     return multiplyByConstant(builder, loc, product, *na * *nb / scale, scale,
                               operandMagnitude(product, *na * *nb / scale));
@@ -509,24 +661,35 @@ struct SimToFixedPoint
   /// Chooses every field's format.
   LogicalResult chooseFormats(sm::ProgramOp program,
                               llvm::StringMap<FormatOverride> &overrides) {
-    llvm::DenseMap<Operation *, double> magnitude;
+    FieldMagnitudes magnitude;
+    bool grew = true;
     auto note = [&](Operation *from, SymbolRefAttr ref, double value) {
       if (sm::FieldOp field = cajal::fpga::lookupField(from, ref))
-        magnitude[field] = std::max(magnitude[field], value);
+        if (value > magnitude.lookup(field)) {
+          magnitude[field] = value;
+          grew = true;
+        }
     };
-    program.walk([&](Operation *op) {
-      if (auto store = dyn_cast<sm::StoreOp>(op))
-        note(op, store.getField(), additiveMagnitude(store.getValue()));
-      else if (auto add = dyn_cast<sm::AccumulateOp>(op))
-        note(op, add.getField(),
-             additiveMagnitude(add.getValue()) * expectedInDegree(add));
-      else if (auto compare = dyn_cast<arith::CmpFOp>(op)) {
-        for (auto [a, b] : {std::pair(compare.getLhs(), compare.getRhs()),
-                            std::pair(compare.getRhs(), compare.getLhs())})
-          if (auto load = a.getDefiningOp<sm::LoadOp>())
-            note(load, load.getField(), additiveMagnitude(b));
-      }
-    });
+    // Magnitudes flow through loads (weight -> input), so to a fixed point;
+    // a few rounds reach it (chains of fields are short).
+    for (unsigned round = 0; grew && round < 8; ++round) {
+      grew = false;
+      program.walk([&](Operation *op) {
+        if (auto store = dyn_cast<sm::StoreOp>(op))
+          note(op, store.getField(),
+               additiveMagnitude(store.getValue(), magnitude));
+        else if (auto add = dyn_cast<sm::AccumulateOp>(op))
+          note(op, add.getField(),
+               additiveMagnitude(add.getValue(), magnitude) *
+                   expectedInDegree(add));
+        else if (auto compare = dyn_cast<arith::CmpFOp>(op)) {
+          for (auto [a, b] : {std::pair(compare.getLhs(), compare.getRhs()),
+                              std::pair(compare.getRhs(), compare.getLhs())})
+            if (auto load = a.getDefiningOp<sm::LoadOp>())
+              note(load, load.getField(), additiveMagnitude(b, magnitude));
+        }
+      });
+    }
     double dt = program.getDt().convertToDouble();
     WalkResult walk = program.walk([&](sm::FieldOp field) {
       std::string name =

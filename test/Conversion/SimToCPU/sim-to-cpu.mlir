@@ -408,3 +408,34 @@ sim.program @Count attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i6
     }
   }
 }
+
+// -----
+
+// A table lookup: one constant global per distinct table, the index
+// truncated and clamped into it.
+// CHECK-DAG: llvm.mlir.global internal constant @[[TABLE:__cajal_table[0-9]+]](dense<[4.000000e+00, 2.000000e+00, 0.000000e+00]> : tensor<3xf64>)
+// CHECK-NOT: llvm.mlir.global internal constant @__cajal_table
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK: %[[I:.*]] = arith.fptosi %{{.*}} : f64 to i64
+// CHECK: %[[LO:.*]] = arith.maxsi %[[I]], %{{.*}} : i64
+// CHECK: %[[IN:.*]] = arith.minsi %[[LO]], %{{.*}} : i64
+// CHECK: %[[BASE:.*]] = llvm.mlir.addressof @[[TABLE]]
+// CHECK: %[[AT:.*]] = llvm.getelementptr %[[BASE]][%[[IN]]]
+// CHECK: llvm.load %[[AT]] : !llvm.ptr -> f64
+sim.program @Lookup attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[4] {
+    sim.field @x state unit "1"
+    sim.field @y state unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %n = sim.step_index : f64
+      %x = sim.table_lookup %n in [4.0, 2.0, 0.0] : f64
+      %y = sim.table_lookup %n in [4.0, 2.0, 0.0] : f64
+      sim.store %x, @P::@x[%i] : f64
+      sim.store %y, @P::@y[%i] : f64
+      sim.yield
+    }
+  }
+}

@@ -375,3 +375,19 @@ sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
   sim.step {
   }
 }
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[2] {
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %n = sim.step_index : f64
+      // expected-error @+1 {{has an empty table}}
+      %x = sim.table_lookup %n in [] : f64
+      sim.yield
+    }
+  }
+}

@@ -46,6 +46,7 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
     // CHECK: sim.time : f64
     // CHECK: sim.timestep : f64
     // CHECK: sim.step_index : f64
+    // CHECK: sim.table_lookup %{{.*}} in [4.000000e+00, 2.000000e+00, 0.000000e+00] : f64
     // CHECK: sim.load @P::@v[%{{.*}}] : f64
     // CHECK: sim.emit_spike @P[%{{.*}}]
     sim.for_each @P range [0, 4000] {
@@ -53,6 +54,7 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
       %t = sim.time : f64
       %dt = sim.timestep : f64
       %n = sim.step_index : f64
+      %decay = sim.table_lookup %n in [4.0, 2.0, 0.0] : f64
       %v = sim.load @P::@v[%i] : f64
       %th = arith.constant -5.0e-2 : f64
       %spike = arith.cmpf ogt, %v, %th : f64

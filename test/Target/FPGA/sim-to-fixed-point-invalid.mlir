@@ -77,3 +77,93 @@ sim.program @Gate attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64
     }
   }
 }
+
+// -----
+
+sim.program @Coupled attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %rate = arith.constant -5.0e+01 : f64
+  %slow = arith.constant -1.0e-01 : f64
+  %grow = arith.constant 5.0e+01 : f64
+  %zero = arith.constant 0.0 : f64
+  sim.population @P[2] {
+  }
+  sim.connectivity @c @P [0, 2] -> @P [0, 2] rule "all_to_all" {} {autapses = true, multapses = false, stream = 0 : i64}
+  sim.synapses @S of @c {
+    sim.field @a state unit "1"
+    sim.field @last internal unit "s"
+  }
+  sim.step {
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %k: index):
+      %t = sim.time : f64
+      %last = sim.load @S::@last[%k] : f64
+      %elapsed = arith.subf %t, %last : f64
+      %a = sim.load @S::@a[%k] : f64
+      // expected-error @+1 {{coupled linear states updated at events (a non-diagonal propagator) are not supported by the FPGA target yet}}
+      %p:8 = neuro.propagator size 2(%rate, %rate, %zero, %rate) dt %elapsed : f64, f64, f64, f64, f64, f64, f64, f64
+      %x = arith.mulf %p#0, %a : f64
+      sim.store %x, @S::@a[%k] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @Growing attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %rate = arith.constant -5.0e+01 : f64
+  %slow = arith.constant -1.0e-01 : f64
+  %grow = arith.constant 5.0e+01 : f64
+  %zero = arith.constant 0.0 : f64
+  sim.population @P[2] {
+  }
+  sim.connectivity @c @P [0, 2] -> @P [0, 2] rule "all_to_all" {} {autapses = true, multapses = false, stream = 0 : i64}
+  sim.synapses @S of @c {
+    sim.field @a state unit "1"
+    sim.field @last internal unit "s"
+  }
+  sim.step {
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %k: index):
+      %t = sim.time : f64
+      %last = sim.load @S::@last[%k] : f64
+      %elapsed = arith.subf %t, %last : f64
+      %a = sim.load @S::@a[%k] : f64
+      // expected-error @+1 {{this propagator does not decay}}
+      %p:8 = neuro.propagator size 2(%grow, %zero, %zero, %grow) dt %elapsed : f64, f64, f64, f64, f64, f64, f64, f64
+      %x = arith.mulf %p#0, %a : f64
+      sim.store %x, @S::@a[%k] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @TooSlow attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %rate = arith.constant -5.0e+01 : f64
+  %slow = arith.constant -1.0e-01 : f64
+  %grow = arith.constant 5.0e+01 : f64
+  %zero = arith.constant 0.0 : f64
+  sim.population @P[2] {
+  }
+  sim.connectivity @c @P [0, 2] -> @P [0, 2] rule "all_to_all" {} {autapses = true, multapses = false, stream = 0 : i64}
+  sim.synapses @S of @c {
+    sim.field @a state unit "1"
+    sim.field @last internal unit "s"
+  }
+  sim.step {
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %k: index):
+      %t = sim.time : f64
+      %last = sim.load @S::@last[%k] : f64
+      %elapsed = arith.subf %t, %last : f64
+      %a = sim.load @S::@a[%k] : f64
+      // expected-error @+1 {{needs a table of more than 16384 steps}}
+      %p:8 = neuro.propagator size 2(%slow, %zero, %zero, %slow) dt %elapsed : f64, f64, f64, f64, f64, f64, f64, f64
+      %x = arith.mulf %p#0, %a : f64
+      sim.store %x, @S::@a[%k] : f64
+      sim.yield
+    }
+  }
+}

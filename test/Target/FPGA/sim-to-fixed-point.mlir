@@ -114,3 +114,63 @@ sim.program @Jump attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i6
     }
   }
 }
+
+// -----
+
+// An event-driven trace: exp(-n dt / tau) over the n steps since the last
+// update becomes a table of 17-bit coefficients (1.0 = 2^16) that ends where
+// the decay rounds to 0; the product is shifted back by 16 bits. Clipping
+// (min/max) works on raw values, and the off-diagonal entry (0) vanishes.
+// CHECK-LABEL: sim.program @Trace
+// CHECK: sim.field @a state unit "1" {{{.*}}fixed_scale = {{.*}}, fixed_width = 24 : i64}
+// CHECK: sim.field @b state unit "1"
+// CHECK: sim.field @last internal unit "s" {{{.*}}fixed_steps, fixed_width = 32 : i64}
+// CHECK-LABEL: sim.step
+// CHECK: %[[LAST:.*]] = sim.load @S::@last
+// CHECK: %[[A:.*]] = sim.load @S::@a
+// CHECK: %[[N:.*]] = sim.step_index : f64
+// CHECK: %[[STEPS:.*]] = arith.subf %[[N]], %[[LAST]] : f64
+// 20 ms at 0.1 ms: exp(-1/200) * 2^16 = 65209, ..., 0 from 2357 steps on.
+// CHECK: %[[DECAY:.*]] = sim.table_lookup %[[STEPS]] in [6.553600e+04, 6.520900e+04, 6.488400e+04, {{.*}}, 1.000000e+00, 0.000000e+00] : f64
+// CHECK: %[[PRODUCT:.*]] = arith.mulf %[[DECAY]], %[[A]] : f64
+// CHECK: arith.constant 3.276800e+04 : f64
+// CHECK: math.floor
+// CHECK-NOT: sim.table_lookup
+// CHECK: arith.maximumf
+// CHECK: arith.minimumf
+// CHECK: sim.store %{{.*}}, @S::@a
+// CHECK: sim.store %{{.*}}, @S::@last
+sim.program @Trace attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64} {
+  %rate = arith.constant -5.0e+01 : f64
+  %zero = arith.constant 0.0 : f64
+  %bump = arith.constant 1.0e-2 : f64
+  %cap = arith.constant 1.0 : f64
+  sim.population @P[2] {
+  }
+  sim.connectivity @c @P [0, 2] -> @P [0, 2] rule "all_to_all" {} {autapses = true, multapses = false, stream = 0 : i64}
+  sim.synapses @S of @c {
+    sim.field @a state unit "1"
+    sim.field @b state unit "1"
+    sim.field @last internal unit "s"
+  }
+  sim.step {
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %k: index):
+      %t = sim.time : f64
+      %last = sim.load @S::@last[%k] : f64
+      %elapsed = arith.subf %t, %last : f64
+      %a = sim.load @S::@a[%k] : f64
+      %b = sim.load @S::@b[%k] : f64
+      %p:8 = neuro.propagator size 2(%rate, %zero, %zero, %rate) dt %elapsed : f64, f64, f64, f64, f64, f64, f64, f64
+      %x = arith.mulf %p#0, %a : f64
+      %y = arith.mulf %p#1, %b : f64
+      %decayed = arith.addf %x, %y : f64
+      %up = arith.addf %decayed, %bump : f64
+      %low = arith.maximumf %up, %zero : f64
+      %clipped = arith.minimumf %low, %cap : f64
+      sim.store %clipped, @S::@a[%k] : f64
+      sim.store %t, @S::@last[%k] : f64
+      sim.yield
+    }
+  }
+}

@@ -36,11 +36,12 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
-
-#include <array>
-#include <set>
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
+
+#include <array>
+#include <map>
+#include <set>
 
 namespace cajal {
 #define GEN_PASS_DEF_CONVERTSIMTOCPU
@@ -243,6 +244,27 @@ private:
     }
     return builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
   }
+
+  /// A pointer to a constant f64 array holding `values` (one global per
+  /// distinct table).
+  Value tablePointer(Location loc, ArrayRef<double> values) {
+    std::string &name = tableGlobals[std::vector<double>(values.begin(),
+                                                         values.end())];
+    if (name.empty()) {
+      name = "__cajal_table" + std::to_string(stringCounter++);
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(module.getBody());
+      auto type = LLVM::LLVMArrayType::get(f64, values.size());
+      builder.create<LLVM::GlobalOp>(
+          loc, type, /*isConstant=*/true, LLVM::Linkage::Internal, name,
+          DenseElementsAttr::get(
+              RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    f64),
+              values));
+    }
+    return builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
+  }
+  std::map<std::vector<double>, std::string> tableGlobals;
 
   /// Where pointers fetched once per function go: the start of the entry,
   /// or after a kernel's prologue.
@@ -1267,6 +1289,19 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
     } else if (auto index = dyn_cast<sm::StepIndexOp>(op)) {
       index.replaceAllUsesWith(
           builder.create<arith::UIToFPOp>(loc, f64, state.step).getResult());
+    } else if (auto lookup = dyn_cast<sm::TableLookupOp>(op)) {
+      if (state.kernel)
+        return op->emitError("table lookups (fixed-point arithmetic) are not "
+                             "supported by the CUDA target");
+      ArrayRef<double> table = lookup.getTable();
+      Value index = builder.create<arith::FPToSIOp>(loc, i64, lookup.getIndex());
+      index = builder.create<arith::MaxSIOp>(loc, index, constI64(loc, 0));
+      index = builder.create<arith::MinSIOp>(
+          loc, index, constI64(loc, static_cast<int64_t>(table.size()) - 1));
+      Value entry = builder.create<LLVM::GEPOp>(
+          loc, ptrType, f64, tablePointer(loc, table), ValueRange{index});
+      lookup.replaceAllUsesWith(
+          builder.create<LLVM::LoadOp>(loc, f64, entry).getResult());
     } else if (auto timestep = dyn_cast<sm::TimestepOp>(op)) {
       timestep.replaceAllUsesWith(constF64(loc, dt));
     } else if (auto exprel = dyn_cast<nr::ExprelOp>(op)) {

@@ -264,6 +264,12 @@ LogicalResult RandomOp::verify() {
                        << "'";
 }
 
+LogicalResult TableLookupOp::verify() {
+  if (getTable().empty())
+    return emitOpError("has an empty table");
+  return success();
+}
+
 OpFoldResult TimestepOp::fold(FoldAdaptor) {
   // The program's dt, so that propagators of constant parameters fold.
   if (ProgramOp program = programOf(getOperation()))

@@ -274,6 +274,21 @@ def Sim_StepIndexOp : Sim_Op<"step_index", [Pure]> {
   let assemblyFormat = "attr-dict `:` type($result)";
 }
 
+def Sim_TableLookupOp : Sim_Op<"table_lookup", [Pure]> {
+  let summary = "an entry of a constant table, the index clamped into it";
+  let description = [{
+    `table[clamp(index, 0, size - 1)]`, the index an integer-valued f64
+    (fractions truncate). The fixed-point lowering tabulates functions of a
+    whole number of steps with it (the decay exp(-n dt / tau) of a trace
+    over the n steps since its last update): the last entry is the value
+    for every longer interval. An FPGA holds the table in a ROM.
+  }];
+  let arguments = (ins F64:$index, DenseF64ArrayAttr:$table);
+  let results = (outs F64:$result);
+  let assemblyFormat = "$index `in` $table attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
 def Sim_TimestepOp : Sim_Op<"timestep", [Pure]> {
   let summary = "the length of a step, in seconds";
   let results = (outs F64:$result);

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Compares a field's final values: the CPU fixed-point run's against the
+design's.
+
+The CPU run (`cajal run --numeric fixed`) records raw integers; its
+`<record>_final.npy` holds the values at the end of the run. The testbench
+writes each plastic synapse field's memory with $writememh
+(`final_<memory>.mem`: one two's-complement hex word per element).
+
+    compare_fields.py cpu/exc_w_final.npy design/final_m_exc_synapses_w.mem
+
+Prints the counts, then "identical" or the first difference; exits 1 on a
+difference.
+"""
+import argparse
+import struct
+import sys
+
+
+def read_npy(path):
+    """The values of a one-dimensional little-endian f64 .npy file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:6] != b"\x93NUMPY":
+        sys.exit(f"error: {path} is not a .npy file")
+    header_length = struct.unpack("<H", data[8:10])[0]
+    header = data[10:10 + header_length].decode("latin-1")
+    if "'<f8'" not in header:
+        sys.exit(f"error: {path} does not hold little-endian f64 values")
+    body = data[10 + header_length:]
+    return list(struct.unpack(f"<{len(body) // 8}d", body))
+
+
+def read_mem(path, width):
+    """The words of a $writememh image, sign-extended from `width` bits."""
+    values = []
+    with open(path) as f:
+        for line in f:
+            line = line.split("//")[0].strip()
+            if not line or line.startswith("@"):
+                continue
+            word = int(line, 16)
+            if word >= 1 << (width - 1):
+                word -= 1 << width
+            values.append(word)
+    return values
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("cpu", help="the CPU run's <record>_final.npy")
+    parser.add_argument("design", help="the testbench's final_<memory>.mem")
+    parser.add_argument("--width", type=int, default=24,
+                        help="bits of the field (default 24)")
+    args = parser.parse_args()
+    cpu = read_npy(args.cpu)
+    design = read_mem(args.design, args.width)
+    print(f"cpu {len(cpu)} values, design {len(design)} values")
+    for index, (a, b) in enumerate(zip(cpu, design)):
+        if a != b:
+            print(f"first difference at element {index}: cpu {a:.0f}, "
+                  f"design {b}")
+            return 1
+    if len(cpu) != len(design):
+        print("different lengths")
+        return 1
+    changed = sum(1 for a in cpu if a != cpu[0])
+    print(f"identical ({changed} differ from element 0's value)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
