@@ -960,8 +960,12 @@ LogicalResult Converter::run() {
                             << "' is not converted to sim yet";
     }
   }
-  // Populations were appended after init/step: keep storage first.
-  for (auto pop : llvm::make_early_inc_range(programBody.getOps<sm::PopulationOp>()))
+  // Populations were appended after init/step: keep storage first, in
+  // declaration order. Collected first: moving while iterating revisits
+  // the moved ops and never ends (two given-spike populations did).
+  SmallVector<sm::PopulationOp> populations(
+      programBody.getOps<sm::PopulationOp>());
+  for (sm::PopulationOp pop : populations)
     pop->moveBefore(init);
   // Currents and other driven values are set before the neurons integrate
   // (inputs are zeroed after each integration); Poisson drive adds its
