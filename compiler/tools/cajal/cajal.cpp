@@ -227,9 +227,13 @@ int buildFPGA(const std::string &file, const std::string &dir,
   if (!model)
     return 1;
   simOptions.target = Target::CPU;
-  std::unique_ptr<Simulation> setup = Simulation::create(
-      *model->source.compilation, *model->source.diags, simOptions);
-  model->source.diags->printAll(llvm::errs(), colors);
+  // Only what the set-up adds: lowerFile printed the rest.
+  DiagnosticEngine &diags = *model->source.diags;
+  size_t printed = diags.diagnostics().size();
+  std::unique_ptr<Simulation> setup =
+      Simulation::create(*model->source.compilation, diags, simOptions);
+  for (size_t k = printed; k < diags.diagnostics().size(); ++k)
+    diags.print(diags.diagnostics()[k], llvm::errs(), colors);
   if (!setup)
     return 1;
   auto summary = fpga::writeDesign(*model->ir, setup->handle(), dir);

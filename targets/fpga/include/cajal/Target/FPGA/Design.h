@@ -22,7 +22,8 @@
 namespace cajal::fpga {
 
 /// Reports, as located errors, every construct of `module` (after
-/// sim-to-fixed-point) the FPGA design cannot implement yet.
+/// sim-to-fixed-point) the FPGA design cannot implement yet, and warns of
+/// what it leaves out (state recordings).
 mlir::LogicalResult checkDesign(mlir::ModuleOp module);
 
 /// What writeDesign wrote.
@@ -39,7 +40,8 @@ struct DesignSummary {
 /// tb_cajal.v (a testbench that steps the design and writes spikes.txt),
 /// one .mem image per memory (from `setup`, a CPU simulation of the same
 /// fixed-point program that ran its set-up), quantization.txt and
-/// design.json.
+/// design.json. Run checkDesign first: writeDesign does not repeat its
+/// warnings.
 llvm::Expected<DesignSummary> writeDesign(mlir::ModuleOp module,
                                           cajal_sim *setup,
                                           llvm::StringRef dir);
