@@ -100,6 +100,14 @@ private:
   LogicalResult emitSpikePhase(sm::ForEachSpikeOp phase, const std::string &p);
   LogicalResult emitPostSpikePhase(sm::ForEachSpikeOp phase,
                                    const std::string &p);
+  /// The states shared by both spike walks: NEXT (the queue's next spike),
+  /// SPIKE (in range: its row or column start), ROW0, ROW1 (the bounds),
+  /// and SYN's loop test, which goes on to `perSynapse`.
+  void emitQueueWalk(const std::string &p, StringRef population,
+                     const std::string &offsets, ArrayRef<int64_t> range,
+                     const std::string &perSynapse);
+  /// Writes the synapse fields the body stored, at `address`.
+  void emitSynapseWrites(StringRef address);
   /// Resets the per-phase state and translates a phase's body.
   LogicalResult processBody(Block &body, Value element, Value target);
   LogicalResult processBlock(Block &block, const std::string &condition);
@@ -579,6 +587,56 @@ Memory &Generator::tableMemory(sm::ConnectivityOp table, StringRef kind,
   return mem;
 }
 
+void Generator::emitQueueWalk(const std::string &p, StringRef population,
+                              const std::string &offsets,
+                              ArrayRef<int64_t> range,
+                              const std::string &perSynapse) {
+  std::string next = p + "_NEXT", spike = p + "_SPIKE", row0 = p + "_ROW0",
+              row1 = p + "_ROW1", syn = p + "_SYN";
+  std::string queue = ("m_" + population + "_queue").str();
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = q; end\n",
+                           next, queue);
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = {2}_rd - "
+                           "{3}; end\n",
+                           spike, offsets, queue, range[0]);
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = cur - {2} "
+                           "+ 1'b1; end\n",
+                           row0, offsets, range[0]);
+  sequencer += llvm::formatv(
+      "      {0}: if (q == n_{1}) NEXT_{2} else state <= {3};\n", next,
+      population, p, spike);
+  std::string inRange =
+      range[0] == 0
+          ? llvm::formatv("{0}_rd < {1}", queue, range[1]).str()
+          : llvm::formatv("{0}_rd >= {1} && {0}_rd < {2}", queue, range[0],
+                          range[1])
+                .str();
+  sequencer += llvm::formatv(
+      "      {0}: if ({1}) begin cur <= {2}_rd; state <= {3}; end\n"
+      "        else begin q <= q + 1'b1; state <= {4}; end\n",
+      spike, inRange, queue, row0, next);
+  sequencer += llvm::formatv("      {0}: begin k <= {1}_rd; state <= {2}; "
+                             "end\n",
+                             row0, offsets, row1);
+  sequencer += llvm::formatv("      {0}: begin kend <= {1}_rd; state <= {2}; "
+                             "end\n",
+                             row1, offsets, syn);
+  sequencer += llvm::formatv(
+      "      {0}: if (k == kend) begin q <= q + 1'b1; state <= {1}; end\n"
+      "        else state <= {2};\n",
+      syn, next, perSynapse);
+}
+
+void Generator::emitSynapseWrites(StringRef address) {
+  for (const std::string &name : storedOrder) {
+    control += llvm::formatv("        {0}_we = 1'b1; {0}_wa = {1}; {0}_wd = "
+                             "{2};\n",
+                             name, address, current[name]);
+    if (!llvm::is_contained(plasticFields, name))
+      plasticFields.push_back(name);
+  }
+}
+
 LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
                                         const std::string &p) {
   if (phase.getPost())
@@ -618,16 +676,7 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
         llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
   phaseEntries.push_back(
       llvm::formatv("begin state <= {0}; q <= 0; end", next).str());
-  std::string queue = "m_" + pre + "_queue";
 
-  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = q; end\n",
-                           next, queue);
-  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = {2}_rd - "
-                           "{3}; end\n",
-                           spike, rows, queue, preRange[0]);
-  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = cur - {2} "
-                           "+ 1'b1; end\n",
-                           row0, rows, preRange[0]);
   // SYN: the target and the synapse's fields; TARGET: the target's input
   // fields and the tables (indexed by the synapse's fields); ADD: the
   // saturating sums and the synapse's new fields.
@@ -664,38 +713,10 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
         "        if ({0} > {1} || {0} < {2}) saturated_now = 1'b1;\n", total, max,
         min);
   }
-  for (const std::string &name : storedOrder) {
-    control += llvm::formatv("        {0}_we = 1'b1; {0}_wa = k; {0}_wd = "
-                             "{1};\n",
-                             name, current[name]);
-    if (!llvm::is_contained(plasticFields, name))
-      plasticFields.push_back(name);
-  }
+  emitSynapseWrites("k");
   control += "      end\n";
 
-  sequencer += llvm::formatv(
-      "      {0}: if (q == n_{1}) NEXT_{2} else state <= {3};\n", next, pre, p,
-      spike);
-  std::string inRange =
-      preRange[0] == 0
-          ? llvm::formatv("{0}_rd < {1}", queue, preRange[1]).str()
-          : llvm::formatv("{0}_rd >= {1} && {0}_rd < {2}", queue,
-                          preRange[0], preRange[1])
-                .str();
-  sequencer += llvm::formatv(
-      "      {0}: if ({1}) begin cur <= {2}_rd; state <= {3}; end\n"
-      "        else begin q <= q + 1'b1; state <= {4}; end\n",
-      spike, inRange, queue, row0, next);
-  sequencer += llvm::formatv("      {0}: begin k <= {1}_rd; state <= {2}; "
-                             "end\n",
-                             row0, rows, row1);
-  sequencer += llvm::formatv("      {0}: begin kend <= {1}_rd; state <= {2}; "
-                             "end\n",
-                             row1, rows, syn);
-  sequencer += llvm::formatv(
-      "      {0}: if (k == kend) begin q <= q + 1'b1; state <= {1}; end\n"
-      "        else state <= {2};\n",
-      syn, next, target);
+  emitQueueWalk(p, pre, rows, preRange, target);
   sequencer += llvm::formatv("      {0}: begin post <= {1}_rd + {2}; state <= "
                              "{3}; end\n",
                              target, targets, postRange[0], add);
@@ -733,8 +754,8 @@ LogicalResult Generator::emitPostSpikePhase(sm::ForEachSpikeOp phase,
   if (failed(processBody(body, body.getArgument(2), Value())))
     return failure();
 
-  std::string next = p + "_NEXT", spike = p + "_SPIKE", row0 = p + "_COL0",
-              row1 = p + "_COL1", syn = p + "_SYN", fields = p + "_FIELDS",
+  std::string next = p + "_NEXT", spike = p + "_SPIKE", row0 = p + "_ROW0",
+              row1 = p + "_ROW1", syn = p + "_SYN", fields = p + "_FIELDS",
               look = p + "_LOOKUP", write = p + "_WRITE";
   std::vector<std::string> states{next, spike, row0, row1, syn, fields};
   if (!lookups.empty())
@@ -745,16 +766,7 @@ LogicalResult Generator::emitPostSpikePhase(sm::ForEachSpikeOp phase,
         llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
   phaseEntries.push_back(
       llvm::formatv("begin state <= {0}; q <= 0; end", next).str());
-  std::string queue = "m_" + postPop + "_queue";
 
-  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = q; end\n",
-                           next, queue);
-  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = {2}_rd - "
-                           "{3}; end\n",
-                           spike, columns, queue, postRange[0]);
-  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = cur - {2} "
-                           "+ 1'b1; end\n",
-                           row0, columns, postRange[0]);
   // SYN: which synapse; FIELDS: its fields; LOOKUP: the tables; WRITE:
   // its new fields.
   control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = k; end\n",
@@ -772,38 +784,10 @@ LogicalResult Generator::emitPostSpikePhase(sm::ForEachSpikeOp phase,
     control += "      end\n";
   }
   control += llvm::formatv("      {0}: begin\n", write);
-  for (const std::string &name : storedOrder) {
-    control += llvm::formatv("        {0}_we = 1'b1; {0}_wa = sidx; {0}_wd = "
-                             "{1};\n",
-                             name, current[name]);
-    if (!llvm::is_contained(plasticFields, name))
-      plasticFields.push_back(name);
-  }
+  emitSynapseWrites("sidx");
   control += "      end\n";
 
-  sequencer += llvm::formatv(
-      "      {0}: if (q == n_{1}) NEXT_{2} else state <= {3};\n", next,
-      postPop, p, spike);
-  std::string inRange =
-      postRange[0] == 0
-          ? llvm::formatv("{0}_rd < {1}", queue, postRange[1]).str()
-          : llvm::formatv("{0}_rd >= {1} && {0}_rd < {2}", queue,
-                          postRange[0], postRange[1])
-                .str();
-  sequencer += llvm::formatv(
-      "      {0}: if ({1}) begin cur <= {2}_rd; state <= {3}; end\n"
-      "        else begin q <= q + 1'b1; state <= {4}; end\n",
-      spike, inRange, queue, row0, next);
-  sequencer += llvm::formatv("      {0}: begin k <= {1}_rd; state <= {2}; "
-                             "end\n",
-                             row0, columns, row1);
-  sequencer += llvm::formatv("      {0}: begin kend <= {1}_rd; state <= {2}; "
-                             "end\n",
-                             row1, columns, syn);
-  sequencer += llvm::formatv(
-      "      {0}: if (k == kend) begin q <= q + 1'b1; state <= {1}; end\n"
-      "        else state <= {2};\n",
-      syn, next, fields);
+  emitQueueWalk(p, postPop, columns, postRange, fields);
   sequencer += llvm::formatv("      {0}: begin sidx <= {1}_rd; state <= {2}; "
                              "end\n",
                              fields, columnSynapses,
