@@ -100,12 +100,14 @@ private:
   LogicalResult emitSpikePhase(sm::ForEachSpikeOp phase, const std::string &p);
   LogicalResult emitPostSpikePhase(sm::ForEachSpikeOp phase,
                                    const std::string &p);
-  /// The states shared by both spike walks: NEXT (the queue's next spike),
-  /// SPIKE (in range: its row or column start), ROW0, ROW1 (the bounds),
-  /// and SYN's loop test, which goes on to `perSynapse`.
-  void emitQueueWalk(const std::string &p, StringRef population,
-                     const std::string &offsets, ArrayRef<int64_t> range,
-                     const std::string &perSynapse);
+  /// The states of a spike walk, declared in order: NEXT (the queue's next
+  /// spike), SPIKE (in range: its row or column start), ROW0, ROW1 (the
+  /// bounds), SYN (its loop test), then the caller's `perSynapse` states,
+  /// whose first SYN goes on to. Emits all but the per-synapse states'
+  /// logic; returns SYN's name.
+  std::string emitQueueWalk(const std::string &p, StringRef population,
+                            const std::string &offsets, ArrayRef<int64_t> range,
+                            ArrayRef<std::string> perSynapse);
   /// Writes the synapse fields the body stored, at `address`.
   void emitSynapseWrites(StringRef address);
   /// Resets the per-phase state and translates a phase's body.
@@ -587,12 +589,21 @@ Memory &Generator::tableMemory(sm::ConnectivityOp table, StringRef kind,
   return mem;
 }
 
-void Generator::emitQueueWalk(const std::string &p, StringRef population,
-                              const std::string &offsets,
-                              ArrayRef<int64_t> range,
-                              const std::string &perSynapse) {
+std::string Generator::emitQueueWalk(const std::string &p,
+                                     StringRef population,
+                                     const std::string &offsets,
+                                     ArrayRef<int64_t> range,
+                                     ArrayRef<std::string> perSynapse) {
   std::string next = p + "_NEXT", spike = p + "_SPIKE", row0 = p + "_ROW0",
               row1 = p + "_ROW1", syn = p + "_SYN";
+  for (const std::string &state : {next, spike, row0, row1, syn})
+    stateNames +=
+        llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
+  for (const std::string &state : perSynapse)
+    stateNames +=
+        llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
+  phaseEntries.push_back(
+      llvm::formatv("begin state <= {0}; q <= 0; end", next).str());
   std::string queue = ("m_" + population + "_queue").str();
   control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = q; end\n",
                            next, queue);
@@ -624,7 +635,8 @@ void Generator::emitQueueWalk(const std::string &p, StringRef population,
   sequencer += llvm::formatv(
       "      {0}: if (k == kend) begin q <= q + 1'b1; state <= {1}; end\n"
       "        else state <= {2};\n",
-      syn, next, perSynapse);
+      syn, next, perSynapse.front());
+  return syn;
 }
 
 void Generator::emitSynapseWrites(StringRef address) {
@@ -668,14 +680,8 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
   if (failed(processBody(body, body.getArgument(2), body.getArgument(1))))
     return failure();
 
-  std::string next = p + "_NEXT", spike = p + "_SPIKE", row0 = p + "_ROW0",
-              row1 = p + "_ROW1", syn = p + "_SYN", target = p + "_TARGET",
-              add = p + "_ADD";
-  for (const std::string &state : {next, spike, row0, row1, syn, target, add})
-    stateNames +=
-        llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
-  phaseEntries.push_back(
-      llvm::formatv("begin state <= {0}; q <= 0; end", next).str());
+  std::string target = p + "_TARGET", add = p + "_ADD";
+  std::string syn = emitQueueWalk(p, pre, rows, preRange, {target, add});
 
   // SYN: the target and the synapse's fields; TARGET: the target's input
   // fields and the tables (indexed by the synapse's fields); ADD: the
@@ -716,7 +722,6 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
   emitSynapseWrites("k");
   control += "      end\n";
 
-  emitQueueWalk(p, pre, rows, preRange, target);
   sequencer += llvm::formatv("      {0}: begin post <= {1}_rd + {2}; state <= "
                              "{3}; end\n",
                              target, targets, postRange[0], add);
@@ -754,18 +759,13 @@ LogicalResult Generator::emitPostSpikePhase(sm::ForEachSpikeOp phase,
   if (failed(processBody(body, body.getArgument(2), Value())))
     return failure();
 
-  std::string next = p + "_NEXT", spike = p + "_SPIKE", row0 = p + "_ROW0",
-              row1 = p + "_ROW1", syn = p + "_SYN", fields = p + "_FIELDS",
-              look = p + "_LOOKUP", write = p + "_WRITE";
-  std::vector<std::string> states{next, spike, row0, row1, syn, fields};
+  std::string fields = p + "_FIELDS", look = p + "_LOOKUP",
+              write = p + "_WRITE";
+  SmallVector<std::string> states{fields};
   if (!lookups.empty())
     states.push_back(look);
   states.push_back(write);
-  for (const std::string &state : states)
-    stateNames +=
-        llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
-  phaseEntries.push_back(
-      llvm::formatv("begin state <= {0}; q <= 0; end", next).str());
+  std::string syn = emitQueueWalk(p, postPop, columns, postRange, states);
 
   // SYN: which synapse; FIELDS: its fields; LOOKUP: the tables; WRITE:
   // its new fields.
@@ -787,7 +787,6 @@ LogicalResult Generator::emitPostSpikePhase(sm::ForEachSpikeOp phase,
   emitSynapseWrites("sidx");
   control += "      end\n";
 
-  emitQueueWalk(p, postPop, columns, postRange, fields);
   sequencer += llvm::formatv("      {0}: begin sidx <= {1}_rd; state <= {2}; "
                              "end\n",
                              fields, columnSynapses,
@@ -1048,34 +1047,31 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
     auto [kind, tableName] = source.split(':');
     if (!mem.contents.empty()) {
       std::copy(mem.contents.begin(), mem.contents.end(), image.begin());
-    } else if (kind == "columns" || kind == "column-synapses") {
+    } else if (!tableName.empty()) {
+      // A connectivity table: CSR rows and targets, or the transposed index
+      // (columns) that postsynaptic spikes walk.
       int32_t id = cajal_sim_find_connectivity(setup, tableName.str().c_str());
-      if (id < 0 || !cajal_sim_column_offsets(setup, id))
-        return llvm::createStringError("no columns of '" + tableName.str() +
-                                       "' in the set-up");
-      const uint64_t *entries = kind == "columns"
-                                    ? cajal_sim_column_offsets(setup, id)
-                                    : cajal_sim_column_synapses(setup, id);
-      for (uint64_t e = 0; e < mem.depth; ++e)
-        image[e] = static_cast<int64_t>(entries[e]);
-    } else if (source.consume_front("rows:") ||
-               source.starts_with("targets:")) {
-      bool rows = StringRef(mem.source).starts_with("rows:");
-      StringRef table = rows ? source : source.drop_front(8);
-      int32_t id = cajal_sim_find_connectivity(setup, table.str().c_str());
       if (id < 0)
-        return llvm::createStringError("no connectivity '" + table.str() +
+        return llvm::createStringError("no connectivity '" + tableName.str() +
                                        "' in the set-up");
-      if (rows) {
-        const uint64_t *offsets = cajal_sim_row_offsets(setup, id);
-        for (uint64_t r = 0; r < mem.depth; ++r)
-          image[r] = static_cast<int64_t>(offsets[r]);
-      } else {
-        const uint32_t *targets = cajal_sim_targets(setup, id);
-        uint64_t count = cajal_sim_num_synapses(setup, id);
-        for (uint64_t s = 0; s < count && s < mem.depth; ++s)
-          image[s] = targets[s];
-      }
+      uint64_t synapses = cajal_sim_num_synapses(setup, id);
+      auto copy = [&](const auto *entries, uint64_t count) {
+        for (uint64_t e = 0; entries && e < count && e < image.size(); ++e)
+          image[e] = static_cast<int64_t>(entries[e]);
+        return entries != nullptr;
+      };
+      bool found;
+      if (kind == "rows")
+        found = copy(cajal_sim_row_offsets(setup, id), image.size());
+      else if (kind == "targets")
+        found = copy(cajal_sim_targets(setup, id), synapses);
+      else if (kind == "columns")
+        found = copy(cajal_sim_column_offsets(setup, id), image.size());
+      else
+        found = copy(cajal_sim_column_synapses(setup, id), synapses);
+      if (!found)
+        return llvm::createStringError("no " + kind.str() + " of '" +
+                                       tableName.str() + "' in the set-up");
     } else if (!mem.source.empty()) {
       int32_t id = cajal_sim_find_field(setup, mem.source.c_str());
       if (id < 0)

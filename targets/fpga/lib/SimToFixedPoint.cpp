@@ -275,35 +275,37 @@ Value Quantizer::multiplyByConstant(OpBuilder &builder, Location loc,
   return shiftRightRounding(builder, loc, product, shift);
 }
 
-/// The diagonal coefficient of an uncoupled propagator's entry: (a, is
-/// the entry of Q, is off the diagonal), or nothing if A is not constant.
+/// An entry of an uncoupled propagator: its diagonal coefficient a,
+/// whether it is an entry of Q, whether it is off the diagonal (0).
 struct PropagatorEntry {
   double a = 0;
   bool integral = false;
   bool offDiagonal = false;
 };
+/// The entry, or a located error (only if `report`: the scale is asked for
+/// before the entry is emitted, and a refusal is reported once).
 static FailureOr<PropagatorEntry> propagatorEntry(nr::PropagatorOp propagator,
-                                                  unsigned entry) {
+                                                  unsigned entry, bool report) {
+  auto refuse = [&](const char *message) -> FailureOr<PropagatorEntry> {
+    if (report)
+      propagator.emitError(message);
+    return failure();
+  };
+  if (!propagator.isDiagonal())
+    return refuse("coupled linear states updated at events (a non-diagonal "
+                  "propagator) are not supported by the FPGA target yet");
   int64_t n = propagator.getSize();
+  int64_t k = entry % (n * n);
   PropagatorEntry result;
   result.integral = entry >= n * n;
-  int64_t k = entry % (n * n);
-  SmallVector<double> matrix;
-  for (Value value : propagator.getMatrix()) {
-    std::optional<double> c = constantValue(value);
-    if (!c)
-      return propagator.emitError(
-          "the FPGA target needs a propagator of constant parameters");
-    matrix.push_back(*c);
-  }
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      if (i != j && matrix[i * n + j] != 0)
-        return propagator.emitError(
-            "coupled linear states updated at events (a non-diagonal "
-            "propagator) are not supported by the FPGA target yet");
   result.offDiagonal = k / n != k % n;
-  result.a = matrix[k];
+  if (result.offDiagonal)
+    return result;
+  std::optional<double> a = constantValue(propagator.getMatrix()[k]);
+  if (!a)
+    return refuse("the FPGA target needs a propagator of constant "
+                  "parameters");
+  result.a = *a;
   return result;
 }
 
@@ -318,7 +320,8 @@ static double propagatorValue(const PropagatorEntry &entry, double t) {
 
 double Quantizer::propagatorScale(nr::PropagatorOp propagator,
                                   unsigned entry) {
-  FailureOr<PropagatorEntry> found = propagatorEntry(propagator, entry);
+  FailureOr<PropagatorEntry> found =
+      propagatorEntry(propagator, entry, /*report=*/false);
   // P is at most 1; Q of a decay at most 1 / |a| (what is refused later
   // needs no scale).
   double largest = 1;
@@ -332,7 +335,8 @@ FailureOr<Value> Quantizer::emitPropagatorEntry(OpBuilder &builder,
                                                 nr::PropagatorOp propagator,
                                                 unsigned entry, double scale) {
   Location loc = propagator.getLoc();
-  FailureOr<PropagatorEntry> found = propagatorEntry(propagator, entry);
+  FailureOr<PropagatorEntry> found =
+      propagatorEntry(propagator, entry, /*report=*/true);
   if (failed(found))
     return failure();
   if (found->offDiagonal)

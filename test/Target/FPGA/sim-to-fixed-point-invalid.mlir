@@ -1,4 +1,8 @@
 // RUN: cajal-opt %s -split-input-file -verify-diagnostics --sim-to-fixed-point
+// A refusal is reported once, though the pass asks for the entry's scale
+// before it emits the entry.
+// RUN: not cajal-opt %s -split-input-file --sim-to-fixed-point 2>&1 | grep -c "non-diagonal propagator" | FileCheck %s --check-prefix=ONCE
+// ONCE: {{^}}1{{$}}
 
 sim.program @Exp attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
   %c = arith.constant 2.0 : f64

@@ -505,16 +505,6 @@ private:
 
   /// Whether a propagator's matrix is diagonal (off-diagonal entries are
   /// constant zeros): its states evolve independently.
-  static bool isDiagonal(nr::PropagatorOp propagator) {
-    int64_t n = propagator.getSize();
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < n; ++j)
-        if (i != j &&
-            !matchPattern(propagator.getMatrix()[i * n + j], m_AnyZeroFloat()))
-          return false;
-    return true;
-  }
-
   Value elementAddress(Location loc, Value base, Value index) {
     Value offset = builder.create<arith::IndexCastOp>(loc, i64, index);
     return builder.create<LLVM::GEPOp>(loc, ptrType, f64, base,
@@ -1325,7 +1315,7 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
           builder.create<arith::SelectOp>(loc, small, series, ratio)
               .getResult());
     } else if (auto propagator = dyn_cast<nr::PropagatorOp>(op);
-               propagator && isDiagonal(propagator)) {
+               propagator && propagator.isDiagonal()) {
       // Uncoupled states (e.g. traces updated at events, dt varying): the
       // closed form per state, P = exp(a dt), Q = expm1(a dt) / a (dt for
       // a = 0), on both targets.

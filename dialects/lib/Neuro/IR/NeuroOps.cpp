@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 #include "mlir/IR/OpImplementation.h"
@@ -253,6 +254,15 @@ LogicalResult PropagatorOp::fold(FoldAdaptor adaptor,
   for (double value : integral)
     results.push_back(FloatAttr::get(f64, value));
   return success();
+}
+
+bool PropagatorOp::isDiagonal() {
+  int64_t n = getSize();
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      if (i != j && !matchPattern(getMatrix()[i * n + j], m_AnyZeroFloat()))
+        return false;
+  return true;
 }
 
 LogicalResult PropagatorOp::verify() {

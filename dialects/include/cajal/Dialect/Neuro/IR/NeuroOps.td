@@ -201,6 +201,11 @@ def Neuro_PropagatorOp : Neuro_Op<"propagator", [Pure]> {
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// Whether every off-diagonal entry of A is a constant zero: the states
+    /// are uncoupled, each entry has a closed form (exp(a dt), expm1(a dt)/a).
+    bool isDiagonal();
+  }];
 }
 
 //===----------------------------------------------------------------------===//
