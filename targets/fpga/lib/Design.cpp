@@ -9,7 +9,10 @@
 //     pushed on the population's queue and streamed out);
 //   - `sim.for_each_spike`: per queued spike of the presynaptic
 //     population, its CSR row; per synapse, the target, then a
-//     read-modify-write of the target field (saturating add).
+//     read-modify-write of the target field (saturating add), or of its
+//     delay ring's row (head + d + 1), which the field's update adds;
+//   - given spikes (`sim.spike_source`): queues the host fills between
+//     steps through the spike input port.
 // Every value's wire is as wide as RawRanges proves it needs, so the
 // integer arithmetic is the CPU reference's, bit for bit.
 //
@@ -30,6 +33,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -70,10 +75,20 @@ struct Memory {
   std::vector<int64_t> contents;
 };
 
-/// A phase as states of the sequencer.
-struct Phase {
-  Operation *op;
-  std::string prefix;
+/// A delay ring of a population field: `slots` rows of one value per
+/// neuron, row-major in one block RAM. Input delayed by d steps goes to row
+/// (head + d + 1) mod slots; each step starts by adding row `head` into the
+/// field and clearing it, and ends by advancing `head`: the CPU runtime's
+/// ring, with the same number of rows.
+struct Ring {
+  std::string memory, field;
+  uint64_t neurons = 1, slots = 2;
+  /// The neuron update that adds row `head` as it reads the field (the
+  /// first phase of the step to touch it).
+  Operation *fusedInto = nullptr;
+  Operation *population = nullptr;
+  /// The first delayed input, for diagnostics.
+  Operation *input = nullptr;
 };
 
 class Generator {
@@ -84,6 +99,10 @@ public:
   LogicalResult generate();
 
   std::string verilog, testbench, quantization, designJson;
+  /// Given spikes in step order, as the host sends them: "step population
+  /// neuron" lines, when the model has any (`hasInputs`).
+  std::string inputSpikes;
+  bool hasInputs = false;
   llvm::MapVector<StringRef, Memory> memories;
   DesignSummary summary;
 
@@ -96,6 +115,8 @@ private:
   uint64_t synapseCount(sm::ConnectivityOp table);
 
   LogicalResult checkProgram();
+  LogicalResult planRings(sm::StepOp step);
+  FailureOr<std::string> ringRow(sm::AccumulateOp add, const Ring &ring);
   LogicalResult emitUpdatePhase(sm::ForEachOp phase, const std::string &p);
   LogicalResult emitSpikePhase(sm::ForEachSpikeOp phase, const std::string &p);
   LogicalResult emitPostSpikePhase(sm::ForEachSpikeOp phase,
@@ -111,7 +132,11 @@ private:
   /// Writes the synapse fields the body stored, at `address`.
   void emitSynapseWrites(StringRef address);
   /// Resets the per-phase state and translates a phase's body.
-  LogicalResult processBody(Block &body, Value element, Value target);
+  LogicalResult processBody(Block &body, Value element, Value target,
+                            ArrayRef<const Ring *> delivered = {});
+  /// The saturating sum of a field and its ring's row `head`, and the
+  /// flag of its overflow.
+  std::string deliveredSum(const Ring &ring, const std::string &p);
   LogicalResult processBlock(Block &block, const std::string &condition);
   /// A table lookup: a ROM read at the clamped index.
   FailureOr<std::string> tableLookup(sm::TableLookupOp lookup);
@@ -141,8 +166,15 @@ private:
   /// The index every load and store of the phase uses (the neuron, or the
   /// synapse), and that of accumulations (the postsynaptic neuron).
   Value elementIndex, accumulateIndex;
-  /// Per input field, the values a synapse adds to it.
-  std::map<std::string, std::vector<std::string>> sums;
+  /// Per input memory (a field, or its delay ring), the values a synapse
+  /// adds to it and the offset of the ring row they go to ("" for none).
+  struct Sum {
+    std::vector<std::string> values;
+    std::string row;
+  };
+  std::map<std::string, Sum> sums;
+  /// Delay rings, by the memory of the field they feed.
+  std::map<std::string, Ring> rings;
   /// ROM reads of the phase: memory, address expression.
   std::vector<std::pair<std::string, std::string>> lookups;
   /// Synapse fields a phase writes (plasticity): the testbench dumps them.
@@ -157,6 +189,11 @@ private:
   unsigned nextState = 2; // 0 idle, 1 done
   std::vector<std::string> phaseEntries;
   std::vector<std::pair<std::string, uint64_t>> queues; // name, size
+  /// Populations of given spikes (name, size): the host fills their queues
+  /// through the spike input port.
+  std::vector<std::pair<std::string, uint64_t>> inputs;
+  /// Their spikes: step, population id, neuron.
+  std::vector<std::array<int64_t, 3>> givenSpikes;
   uint64_t maxIndex = 1, maxSynapses = 1;
   unsigned populationId = 0;
   std::map<std::string, unsigned> populationIds;
@@ -423,18 +460,29 @@ LogicalResult Generator::processBlock(Block &block,
       if (!accumulateIndex)
         return op.emitError("input from a neuron phase or a postsynaptic "
                             "spike is not supported by the FPGA target yet");
-      if (add.getDelay() || (add.getDelayStepsAttr() &&
-                             add.getDelayStepsAttr().getInt() != 0))
-        return op.emitError("synaptic delays are not supported by the FPGA "
-                            "target yet");
       if (add.getIndex() != accumulateIndex)
         return op.emitError("the FPGA target accumulates only into the "
                             "postsynaptic neuron");
       FailureOr<std::string> value = ref(add.getValue());
       if (failed(value))
         return failure();
-      Memory &mem = fieldMemory(lookupField(&op, add.getField()));
-      sums[mem.name].push_back(
+      std::string target = fieldMemory(lookupField(&op, add.getField())).name;
+      std::string row;
+      if (add.getDelay() || add.getDelayStepsAttr()) {
+        const Ring &ring = rings.at(target);
+        FailureOr<std::string> at = ringRow(add, ring);
+        if (failed(at))
+          return failure();
+        target = ring.memory;
+        row = *at;
+      }
+      auto [entry, inserted] = sums.try_emplace(target);
+      if (!inserted && entry->second.row != row)
+        return op.emitError("inputs into one field with different delays "
+                            "from one projection are not supported by the "
+                            "FPGA target yet");
+      entry->second.row = row;
+      entry->second.values.push_back(
           condition.empty()
               ? *value
               : llvm::formatv("(({0}) ? {1} : 0)", condition, *value).str());
@@ -459,8 +507,12 @@ LogicalResult Generator::emitUpdatePhase(sm::ForEachOp phase,
     end = (*range)[1];
   }
   prefix = p;
+  SmallVector<const Ring *> delivered;
+  for (auto &[name, ring] : rings)
+    if (ring.fusedInto == phase.getOperation())
+      delivered.push_back(&ring);
   if (failed(processBody(phase.getBody().front(),
-                         phase.getBody().getArgument(0), Value())))
+                         phase.getBody().getArgument(0), Value(), delivered)))
     return failure();
   if (!lookups.empty())
     return phase.emitError("table lookups in a neuron update are not "
@@ -477,12 +529,20 @@ LogicalResult Generator::emitUpdatePhase(sm::ForEachOp phase,
   control += llvm::formatv("      {0}: begin\n", read).str();
   for (const std::string &name : phaseReads)
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = i;\n", name);
+  for (const Ring *ring : delivered)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {0}_base + i;\n",
+                             ring->memory);
   control += "      end\n";
   control += llvm::formatv("      {0}: begin\n", write).str();
   for (const std::string &name : storedOrder)
     control += llvm::formatv("        {0}_we = 1'b1; {0}_wa = i; {0}_wd = "
                              "{1};\n",
                              name, current[name]);
+  for (const Ring *ring : delivered)
+    control += llvm::formatv("        if ({1}_over) saturated_now = 1'b1;\n"
+                             "        {0}_we = 1'b1; {0}_wa = {0}_base + i; "
+                             "{0}_wd = 0;\n",
+                             ring->memory, p + "_" + ring->field);
   std::string queue;
   std::string spike = spikeCondition.empty() ? "1'b0" : spikeCondition;
   if (!spikeCondition.empty()) {
@@ -525,10 +585,17 @@ LogicalResult Generator::emitUpdatePhase(sm::ForEachOp phase,
 }
 
 LogicalResult Generator::processBody(Block &body, Value element,
-                                     Value target) {
+                                     Value target,
+                                     ArrayRef<const Ring *> delivered) {
   current.clear();
   storedOrder.clear();
   phaseReads.clear();
+  // A delivered field is read as field + ring row and always written back.
+  for (const Ring *ring : delivered) {
+    current[ring->field] = deliveredSum(*ring, prefix);
+    phaseReads.insert(ring->field);
+    storedOrder.push_back(ring->field);
+  }
   spikeCondition.clear();
   sums.clear();
   lookups.clear();
@@ -693,18 +760,20 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n", name);
   control += "      end\n";
   control += llvm::formatv("      {0}: begin\n", target);
-  for (auto &[name, values] : sums)
-    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}_rd + {2};\n",
-                             name, targets, postRange[0]);
+  for (auto &[name, sum] : sums)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {3}{1}_rd + "
+                             "{2};\n",
+                             name, targets, postRange[0],
+                             sum.row.empty() ? "" : sum.row + " + ");
   for (auto &[name, address] : lookups)
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1};\n", name,
                              address);
   control += "      end\n";
   control += llvm::formatv("      {0}: begin\n", add);
-  for (auto &[name, values] : sums) {
+  for (auto &[name, input] : sums) {
     Memory &mem = memory(name);
     std::string sum = name + "_rd";
-    for (const std::string &value : values)
+    for (const std::string &value : input.values)
       sum += " + " + value;
     std::string total = p + "_" + name + "_sum";
     wires += llvm::formatv("  wire signed [{0}:0] {1} = {2};\n",
@@ -712,9 +781,9 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
     std::string max = literal(std::ldexp(1.0, mem.width - 1) - 1);
     std::string min = literal(-std::ldexp(1.0, mem.width - 1));
     control += llvm::formatv(
-        "        {0}_we = 1'b1; {0}_wa = post; {0}_wd = ({1} > {2}) ? {2} : "
+        "        {0}_we = 1'b1; {0}_wa = {4}post; {0}_wd = ({1} > {2}) ? {2} : "
         "({1} < {3}) ? {3} : {1};\n",
-        name, total, max, min);
+        name, total, max, min, input.row.empty() ? "" : input.row + " + ");
     control += llvm::formatv(
         "        if ({0} > {1} || {0} < {2}) saturated_now = 1'b1;\n", total, max,
         min);
@@ -800,11 +869,165 @@ LogicalResult Generator::emitPostSpikePhase(sm::ForEachSpikeOp phase,
   return success();
 }
 
+LogicalResult Generator::planRings(sm::StepOp step) {
+  // Rows: the longest delay into the field plus two, as on the CPU.
+  WalkResult walk = step.walk([&](sm::AccumulateOp add) {
+    if (!add.getDelay() && !add.getDelayStepsAttr())
+      return WalkResult::advance();
+    sm::FieldOp field = lookupField(add, add.getField());
+    auto population = dyn_cast<sm::PopulationOp>(field->getParentOp());
+    if (!population) {
+      add.emitError("delayed input into a synapse field is not supported by "
+                    "the FPGA target");
+      return WalkResult::interrupt();
+    }
+    uint64_t longest = 0;
+    if (auto steps = add.getDelayStepsAttr()) {
+      longest = steps.getInt();
+    } else {
+      auto toInt = add.getDelay().getDefiningOp<arith::FPToSIOp>();
+      auto load = toInt ? toInt.getIn().getDefiningOp<sm::LoadOp>()
+                        : sm::LoadOp();
+      if (!load) {
+        add.emitError("a per-synapse delay must be a synapse field read in "
+                      "the phase");
+        return WalkResult::interrupt();
+      }
+      // The largest delay the set-up drew (unknown when only checking).
+      if (setup) {
+        const Memory &delays = fieldMemory(lookupField(load, load.getField()));
+        int32_t id = cajal_sim_find_field(setup, delays.source.c_str());
+        const double *data = id < 0 ? nullptr : cajal_sim_field_data(setup, id);
+        uint64_t size = id < 0 ? 0 : cajal_sim_field_size(setup, id);
+        for (uint64_t e = 0; data && e < size; ++e)
+          longest = std::max<uint64_t>(longest, std::max(0.0, data[e]));
+      }
+    }
+    const Memory &target = fieldMemory(field);
+    Ring &ring = rings[target.name];
+    ring.field = target.name;
+    ring.memory = target.name + "_ring";
+    ring.neurons = population.getSize();
+    ring.population = population;
+    if (!ring.input)
+      ring.input = add;
+    ring.slots = std::max(ring.slots, longest + 2);
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  // A ring is delivered by the first phase that touches its field, which
+  // must update the whole population: the same values as the CPU's
+  // delivery before every phase, without a pass over the neurons.
+  for (auto &entry : rings) {
+    Ring &ring = entry.second;
+    for (Operation &phase : step.getBody().front()) {
+      bool touches = false;
+      phase.walk([&](Operation *op) {
+        SymbolRefAttr ref;
+        if (auto load = dyn_cast<sm::LoadOp>(op))
+          ref = load.getField();
+        else if (auto store = dyn_cast<sm::StoreOp>(op))
+          ref = store.getField();
+        else if (auto add = dyn_cast<sm::AccumulateOp>(op))
+          ref = add.getDelay() || add.getDelayStepsAttr() ? SymbolRefAttr()
+                                                          : add.getField();
+        if (ref)
+          if (sm::FieldOp field = lookupField(op, ref))
+            touches |= fieldMemory(field).name == ring.field;
+      });
+      if (!touches)
+        continue;
+      auto update = dyn_cast<sm::ForEachOp>(phase);
+      auto population =
+          update ? SymbolTable::lookupNearestSymbolFrom<sm::PopulationOp>(
+                       update, update.getGroupAttr())
+                 : sm::PopulationOp();
+      bool whole = population && population == ring.population &&
+                   (!update.getRange() ||
+                    ((*update.getRange())[0] == 0 &&
+                     uint64_t((*update.getRange())[1]) == ring.neurons));
+      if (whole)
+        ring.fusedInto = update;
+      break;
+    }
+    if (!ring.fusedInto)
+      return ring.input->emitError(
+          "delayed input into a field that its population's update does "
+          "not read first is not supported by the FPGA target yet");
+  }
+  for (auto &[name, ring] : rings) {
+    Memory &mem = memory(ring.memory);
+    mem.name = ring.memory;
+    mem.width = memory(ring.field).width;
+    mem.isSigned = true;
+    mem.depth = ring.slots * ring.neurons;
+  }
+  return success();
+}
+
+FailureOr<std::string> Generator::ringRow(sm::AccumulateOp add,
+                                          const Ring &ring) {
+  // d + 1 rows after the head, wrapped; times the row length.
+  std::string ahead;
+  if (auto steps = add.getDelayStepsAttr()) {
+    ahead = std::to_string(steps.getInt() + 1);
+  } else {
+    auto load = add.getDelay()
+                    .getDefiningOp<arith::FPToSIOp>()
+                    .getIn()
+                    .getDefiningOp<sm::LoadOp>();
+    FailureOr<std::string> delay = ref(load.getResult());
+    if (failed(delay))
+      return failure();
+    ahead = "(" + *delay + " + 1'b1)";
+  }
+  std::string head = ring.memory + "_head";
+  std::string row = llvm::formatv("{0}_{1}_row{2}", prefix, ring.memory,
+                                  nextWire++)
+                        .str();
+  wires += llvm::formatv("  wire [{0}:0] {1} = (({2} + {3} >= {4}) ? {2} + "
+                         "{3} - {4} : {2} + {3}) * {5};\n",
+                         counterBits(ring.slots * ring.neurons) - 1, row,
+                         head, ahead, ring.slots, ring.neurons)
+               .str();
+  return row;
+}
+
+std::string Generator::deliveredSum(const Ring &ring, const std::string &p) {
+  const Memory &field = memory(ring.field);
+  std::string name = p + "_" + ring.field;
+  std::string max = literal(std::ldexp(1.0, field.width - 1) - 1);
+  std::string min = literal(-std::ldexp(1.0, field.width - 1));
+  wires += llvm::formatv(
+      "  wire signed [{0}:0] {1}_full = {2}_rd + {3}_rd;\n"
+      "  wire {1}_over = {1}_full > {4} || {1}_full < {5};\n"
+      "  wire signed [{6}:0] {1} = ({1}_full > {4}) ? {4} : ({1}_full < {5}) "
+      "? {5} : {1}_full;\n",
+      field.width, name, ring.field, ring.memory, max, min, field.width - 1);
+  return name;
+}
+
 LogicalResult Generator::checkProgram() {
   for (Operation &op : program.getBody().front()) {
-    if (isa<sm::SpikeSourceOp>(op))
-      return op.emitError("given spike times are not supported by the FPGA "
-                          "target yet");
+    if (auto source = dyn_cast<sm::SpikeSourceOp>(op)) {
+      // Given spikes come from the host: a queue it fills between steps.
+      auto population = SymbolTable::lookupNearestSymbolFrom<sm::PopulationOp>(
+          source, source.getPopulationAttr());
+      std::string name = identifier(population.getSymName());
+      unsigned id = populationId++;
+      populationIds[name] = id;
+      queues.push_back({name, population.getSize()});
+      inputs.push_back({name, population.getSize()});
+      Memory &mem = memory("m_" + name + "_queue");
+      mem.name = "m_" + name + "_queue";
+      mem.width = counterBits(population.getSize());
+      mem.depth = population.getSize();
+      maxIndex = std::max<uint64_t>(maxIndex, population.getSize());
+      for (auto [step, index] :
+           llvm::zip(source.getSteps(), source.getIndices()))
+        givenSpikes.push_back({step, id, index});
+    }
     // checkDesign warns; writeDesign, which follows it, does not repeat.
     if (isa<sm::RecordStateOp>(op) && !setup)
       op.emitWarning("state recordings are not part of the FPGA design; it "
@@ -825,6 +1048,9 @@ LogicalResult Generator::generate() {
   if (step)
     for (Operation &op : step.getBody().front())
       stepPhases.push_back(&op);
+  // Delayed input reaches its field as the field's update reads it.
+  if (step && failed(planRings(step)))
+    return failure();
   for (Operation *phase : stepPhases) {
     Operation &op = *phase;
     std::string p = llvm::formatv("P{0}", phaseNames.size()).str();
@@ -879,8 +1105,18 @@ LogicalResult Generator::generate() {
         "  output reg spike_valid,     // a spike this cycle:\n"
         "  output reg [7:0] spike_population,\n"
         "  output reg [" << indexBits - 1 << ":0] spike_index,\n"
-        "  output reg saturated        // an input saturated a field (sticky)\n"
-        ");\n";
+        "  output reg saturated"
+     << (inputs.empty() ? "        // an input saturated a field (sticky)\n"
+                        : ",       // an input saturated a field (sticky)\n"
+                          "  // Given spikes, from the host between steps: one "
+                          "per cycle while in_ready.\n"
+                          "  output wire in_ready,\n"
+                          "  input wire in_valid,\n"
+                          "  input wire [7:0] in_population,\n"
+                          "  input wire [" +
+                              std::to_string(indexBits - 1) +
+                              ":0] in_index\n")
+     << ");\n";
   os << "  localparam S_IDLE = 0;\n  localparam S_DONE = 1;\n" << stateNames;
   os << "  reg [" << stateBits - 1 << ":0] state;\n";
   os << "  reg [" << indexBits - 1 << ":0] i, q, cur, post;\n";
@@ -888,6 +1124,13 @@ LogicalResult Generator::generate() {
      << (walksColumns ? ", sidx" : "") << ";\n";
   for (auto &[name, size] : queues)
     os << "  reg [" << counterBits(size) - 1 << ":0] n_" << name << ";\n";
+  for (auto &[name, ring] : rings)
+    os << llvm::formatv("  // Delay ring of {0}: row {1}_head (of {2}) "
+                        "starts at {1}_base.\n"
+                        "  reg [{3}:0] {1}_head;\n  reg [{4}:0] {1}_base;\n",
+                        ring.field, ring.memory, ring.slots,
+                        counterBits(ring.slots) - 1,
+                        counterBits(ring.slots * ring.neurons) - 1);
   os << "\n  // Block RAMs: written in one state, read in another.\n";
   for (auto &[key, mem] : memories) {
     unsigned addressBits = counterBits(mem.depth);
@@ -916,8 +1159,22 @@ LogicalResult Generator::generate() {
     os << llvm::formatv("    {0}_re = 1'b0; {0}_we = 1'b0; {0}_ra = 0; "
                         "{0}_wa = 0; {0}_wd = 0;\n",
                         mem.name);
-  os << "    case (state)\n" << control << "      default: ;\n    endcase\n"
+  os << "    case (state)\n";
+  if (!inputs.empty()) {
+    os << "      S_IDLE: begin\n";
+    for (auto &[name, size] : inputs)
+      os << llvm::formatv(
+          "        if (!step_start && in_valid && in_population == 8'd{0} && "
+          "n_{1} < {2}) "
+          "begin m_{1}_queue_we = 1'b1; m_{1}_queue_wa = n_{1}; "
+          "m_{1}_queue_wd = in_index; end\n",
+          populationIds[name], name, size);
+    os << "      end\n";
+  }
+  os << control << "      default: ;\n    endcase\n"
      << "  end\n";
+  if (!inputs.empty())
+    os << "  assign in_ready = state == S_IDLE;\n";
   os << "\n  // The spike stream.\n  always @* begin\n"
         "    spike_valid = 1'b0; spike_population = 8'd0; spike_index = 0;\n"
      << spikeOutputs << "  end\n";
@@ -929,36 +1186,69 @@ LogicalResult Generator::generate() {
     os << "      sidx <= 0;\n";
   for (auto &[name, size] : queues)
     os << "      n_" << name << " <= 0;\n";
+  for (auto &[name, ring] : rings)
+    os << "      " << ring.memory << "_head <= 0; " << ring.memory
+       << "_base <= 0;\n";
   os << "    end else begin\n      step_done <= 1'b0;\n      case (state)\n"
         "      S_IDLE: if (step_start) begin\n";
   for (auto &[name, size] : queues)
-    os << "        n_" << name << " <= 0;\n";
+    if (!llvm::is_contained(inputs, std::pair(name, size)))
+      os << "        n_" << name << " <= 0;\n";
   os << "        "
      << (phaseEntries.empty() ? std::string("state <= S_DONE;")
                               : phaseEntries.front())
-     << "\n      end\n"
-     << seq
-     << "      S_DONE: begin step <= step + 1'b1; step_done <= 1'b1; state "
-        "<= S_IDLE; end\n"
+     << "\n      end\n";
+  for (auto &[name, size] : inputs)
+    os << llvm::formatv("        else if (in_valid && in_population == 8'd{0} "
+                        "&& n_{1} < {2}) n_{1} <= n_{1} + 1'b1;\n",
+                        populationIds[name], name, size);
+  os << seq
+     << "      S_DONE: begin\n"
+        "        step <= step + 1'b1; step_done <= 1'b1; state <= S_IDLE;\n";
+  for (auto &[name, size] : inputs)
+    os << "        n_" << name << " <= 0;\n";
+  for (auto &[name, ring] : rings)
+    os << llvm::formatv("        if ({0}_head == {1}) begin {0}_head <= 0; "
+                        "{0}_base <= 0; end\n"
+                        "        else begin {0}_head <= {0}_head + 1'b1; "
+                        "{0}_base <= {0}_base + {2}; end\n",
+                        ring.memory, ring.slots - 1, ring.neurons);
+  os << "      end\n"
         "      default: state <= S_IDLE;\n      endcase\n    end\n  end\n";
   os << "endmodule\n\n`default_nettype wire\n";
   os.flush();
   // The testbench.
+  bool given = !inputs.empty();
   llvm::raw_string_ostream tb(testbench);
   tb << "// Generated by Cajal: steps " << summary.topModule
      << " and writes its spikes\n// (step population neuron per line) to "
         "spikes.txt. +steps=N sets the\n// number of steps (default: the "
-        "model's).\n`timescale 1ns / 1ps\n"
+        "model's).\n"
+     << (given ? "// Before each step it sends the step's given spikes from "
+                 "input_spikes.txt\n// (step population neuron per line, in "
+                 "step order) through the input port.\n"
+               : "")
+     << "`timescale 1ns / 1ps\n"
         "module tb_cajal;\n"
         "  reg clk = 1'b0, rst = 1'b1, step_start = 1'b0;\n"
         "  wire step_done, spike_valid, saturated;\n"
         "  wire [31:0] step;\n  wire [7:0] spike_population;\n"
-        "  wire [" << indexBits - 1 << ":0] spike_index;\n  "
-     << summary.topModule
+        "  wire [" << indexBits - 1 << ":0] spike_index;\n";
+  if (given)
+    tb << "  wire in_ready;\n  reg in_valid = 1'b0;\n"
+          "  reg [7:0] in_population = 8'd0;\n"
+          "  reg [" << indexBits - 1 << ":0] in_index = 0;\n"
+          "  integer given, given_step, given_population, given_index, "
+          "given_read;\n";
+  tb << "  " << summary.topModule
      << " dut(.clk(clk), .rst(rst), .step_start(step_start), "
         ".step_done(step_done),\n    .step(step), .spike_valid(spike_valid), "
         ".spike_population(spike_population),\n    "
-        ".spike_index(spike_index), .saturated(saturated));\n"
+        ".spike_index(spike_index), .saturated(saturated)"
+     << (given ? ",\n    .in_ready(in_ready), .in_valid(in_valid), "
+                 ".in_population(in_population), .in_index(in_index)"
+               : "")
+     << ");\n"
         "  always #5 clk = ~clk;\n"
         "  integer out, steps, n, spikes;\n  reg [63:0] cycles;\n"
         "  always @(posedge clk) begin\n"
@@ -971,12 +1261,26 @@ LogicalResult Generator::generate() {
         "    if (!$value$plusargs(\"steps=%d\", steps)) steps = "
      << program.getSteps()
      << ";\n"
-        "    out = $fopen(\"spikes.txt\", \"w\");\n"
-        "    cycles = 0; spikes = 0;\n"
+        "    out = $fopen(\"spikes.txt\", \"w\");\n";
+  if (given)
+    tb << "    given = $fopen(\"input_spikes.txt\", \"r\");\n"
+          "    given_read = $fscanf(given, \"%d %d %d\\n\", given_step, "
+          "given_population, given_index);\n";
+  tb << "    cycles = 0; spikes = 0;\n"
         "    repeat (2) @(posedge clk);\n    rst <= 1'b0;\n"
-        "    for (n = 0; n < steps; n = n + 1) begin\n"
-        "      @(posedge clk) step_start <= 1'b1;\n"
-        "      @(posedge clk) step_start <= 1'b0;\n"
+        "    for (n = 0; n < steps; n = n + 1) begin\n";
+  if (given)
+    tb << "      while (given_read == 3 && given_step == n) begin\n"
+          "        @(posedge clk) begin in_valid <= 1'b1; in_population <= "
+          "given_population; in_index <= given_index; end\n"
+          "        given_read = $fscanf(given, \"%d %d %d\\n\", given_step, "
+          "given_population, given_index);\n"
+          "      end\n"
+          "      @(posedge clk) begin in_valid <= 1'b0; step_start <= 1'b1; "
+          "end\n";
+  else
+    tb << "      @(posedge clk) step_start <= 1'b1;\n";
+  tb << "      @(posedge clk) step_start <= 1'b0;\n"
         "      while (!step_done) @(posedge clk);\n"
         "    end\n"
         "    $fclose(out);\n";
@@ -989,6 +1293,10 @@ LogicalResult Generator::generate() {
         "steps, spikes, cycles, saturated);\n"
         "    $finish;\n  end\nendmodule\n";
   tb.flush();
+  hasInputs = given;
+  std::sort(givenSpikes.begin(), givenSpikes.end());
+  for (const auto &[at, population, neuron] : givenSpikes)
+    inputSpikes += llvm::formatv("{0} {1} {2}\n", at, population, neuron).str();
   return success();
 }
 
@@ -1039,6 +1347,10 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
     return std::move(error);
   if (auto error = writeFile(dir, "tb_cajal.v", generator.testbench, summary))
     return std::move(error);
+  if (generator.hasInputs)
+    if (auto error = writeFile(dir, "input_spikes.txt", generator.inputSpikes,
+                               summary))
+      return std::move(error);
 
   // Memory images, in hex, two's complement.
   for (auto &[key, mem] : generator.memories) {

@@ -21,6 +21,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -35,6 +36,9 @@ using namespace mlir;
 namespace sm = cajal::sim;
 namespace nr = cajal::neuro;
 using cajal::fpga::FixedFormat;
+
+/// Width of per-synapse delays (whole steps).
+constexpr unsigned kDelayWidth = 16;
 
 /// The longest table of a function of elapsed steps (18-bit entries: 16K
 /// of them fill eight 36-kbit block RAMs).
@@ -694,6 +698,16 @@ struct SimToFixedPoint
         }
       });
     }
+    // Per-synapse delays: whole steps, read as integers by the step.
+    llvm::DenseSet<Operation *> delayFields;
+    program.walk([&](sm::AccumulateOp add) {
+      if (Value delay = add.getDelay())
+        if (auto toInt = delay.getDefiningOp<arith::FPToSIOp>())
+          if (auto load = toInt.getIn().getDefiningOp<sm::LoadOp>())
+            if (sm::FieldOp field =
+                    cajal::fpga::lookupField(load, load.getField()))
+              delayFields.insert(field);
+    });
     double dt = program.getDt().convertToDouble();
     WalkResult walk = program.walk([&](sm::FieldOp field) {
       std::string name =
@@ -706,6 +720,12 @@ struct SimToFixedPoint
       format.width = stateWidth;
       auto found = overrides.find(name);
       if (found != overrides.end()) {
+        if (delayFields.contains(field) && found->second.fraction != 0) {
+          field.emitError() << "--fixed " << name
+                            << ": a delay is a whole number of steps; give "
+                               "it 0 fraction bits";
+          return WalkResult::interrupt();
+        }
         format.width = found->second.width;
         format.scale = std::ldexp(1.0, -found->second.fraction);
         overrides.erase(found);
@@ -715,6 +735,11 @@ struct SimToFixedPoint
         format.width = 32;
         format.scale = dt;
         format.steps = true;
+      } else if (delayFields.contains(field)) {
+        // A count of steps, raw = value: 16 bits hold delays up to 32767
+        // steps (3.3 s at dt = 0.1 ms); --fixed widens them.
+        format.width = kDelayWidth;
+        format.scale = 1;
       } else {
         double largest = magnitude.lookup(field);
         int exponent =
@@ -726,7 +751,8 @@ struct SimToFixedPoint
       cajal::fpga::setFieldFormat(field, format);
       return WalkResult::advance();
     });
-    (void)walk;
+    if (walk.wasInterrupted())
+      return failure();
     for (auto &left : overrides)
       return program.emitError() << "--fixed names '" << left.getKey()
                                  << "', which is no field of the model";

@@ -174,3 +174,47 @@ sim.program @Trace attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i
     }
   }
 }
+
+// -----
+
+// A per-synapse delay is a count of steps: raw = value (scale 1, 16 bits),
+// which the step converts to an integer as it is. The set-up rounds the
+// drawn steps into that format.
+// CHECK-LABEL: sim.program @Delays
+// CHECK: sim.field @d internal unit "1" {fixed_scale = 1.000000e+00 : f64, fixed_width = 16 : i64}
+// CHECK: sim.init
+// CHECK: sim.store %{{.*}}, @S::@d
+// CHECK-LABEL: sim.step
+// CHECK: %[[D:.*]] = sim.load @S::@d[%{{.*}}] : f64
+// CHECK-NEXT: %[[STEPS:.*]] = arith.fptosi %[[D]] : f64 to i64
+// CHECK: sim.accumulate %{{.*}}, @P::@x[%{{.*}}] delay %[[STEPS]] : f64
+sim.program @Delays attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64} {
+  %w = arith.constant 1.0e-3 : f64
+  %lo = arith.constant 5.0 : f64
+  %hi = arith.constant 30.0 : f64
+  sim.population @P[2] {
+    sim.field @x state unit "V"
+  }
+  sim.connectivity @c @P [0, 2] -> @P [0, 2] rule "all_to_all" {} {autapses = true, multapses = false, stream = 0 : i64}
+  sim.synapses @S of @c {
+    sim.field @d internal unit "1"
+  }
+  sim.init {
+    sim.for_each @S {
+    ^bb0(%k: index):
+      %steps = sim.random "uniform" stream 1 entity %k(%lo, %hi) : f64
+      %whole = math.roundeven %steps : f64
+      sim.store %whole, @S::@d[%k] : f64
+      sim.yield
+    }
+  }
+  sim.step {
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %k: index):
+      %d = sim.load @S::@d[%k] : f64
+      %n = arith.fptosi %d : f64 to i64
+      sim.accumulate %w, @P::@x[%post] delay %n : f64
+      sim.yield
+    }
+  }
+}

@@ -4,8 +4,9 @@
 //
 // The FPGA design of a program rewritten by sim-to-fixed-point: one
 // time-multiplexed engine per step phase over block-RAM fields, CSR
-// synapse tables, a spike queue per population and a host interface of
-// step start/done and a spike stream. See docs/DESIGN-fpga.md.
+// synapse tables, delay rings, a spike queue per population and a host
+// interface of step start/done, a spike stream and a spike input port. See
+// docs/DESIGN-fpga.md.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_TARGET_FPGA_DESIGN_H
@@ -38,6 +39,7 @@ struct DesignSummary {
 
 /// Writes the design of `module` into `dir`: cajal_top.v (Verilog-2005),
 /// tb_cajal.v (a testbench that steps the design and writes spikes.txt),
+/// input_spikes.txt (the given spikes it sends, if the model has any),
 /// one .mem image per memory (from `setup`, a CPU simulation of the same
 /// fixed-point program that ran its set-up), quantization.txt and
 /// design.json. Run checkDesign first: writeDesign does not repeat its
