@@ -89,6 +89,9 @@ struct Ring {
   Operation *population = nullptr;
   /// The first delayed input, for diagnostics.
   Operation *input = nullptr;
+  /// The memory of the field that gates delivery (end of refractoriness),
+  /// or "" when input always counts.
+  std::string gate;
 };
 
 class Generator {
@@ -166,6 +169,8 @@ private:
   /// The index every load and store of the phase uses (the neuron, or the
   /// synapse), and that of accumulations (the postsynaptic neuron).
   Value elementIndex, accumulateIndex;
+  /// Gates of immediate input (ends of refractoriness), read at the target.
+  std::set<std::string> gateReads;
   /// Per input memory (a field, or its delay ring), the values a synapse
   /// adds to it and the offset of the ring row they go to ("" for none).
   struct Sum {
@@ -476,6 +481,18 @@ LogicalResult Generator::processBlock(Block &block,
         target = ring.memory;
         row = *at;
       }
+      std::string valueCondition = condition;
+      if (add.getGateAttr() && row.empty()) {
+        // Arrives now: dropped while the target is refractory.
+        std::string gate =
+            fieldMemory(lookupField(&op, add.getGateAttr())).name;
+        gateReads.insert(gate);
+        std::string open =
+            llvm::formatv("($signed({{1'b0, step[30:0]}) >= {0}_rd)", gate)
+                .str();
+        valueCondition =
+            condition.empty() ? open : "(" + condition + ") & " + open;
+      }
       auto [entry, inserted] = sums.try_emplace(target);
       if (!inserted && entry->second.row != row)
         return op.emitError("inputs into one field with different delays "
@@ -483,9 +500,10 @@ LogicalResult Generator::processBlock(Block &block,
                             "FPGA target yet");
       entry->second.row = row;
       entry->second.values.push_back(
-          condition.empty()
+          valueCondition.empty()
               ? *value
-              : llvm::formatv("(({0}) ? {1} : 0)", condition, *value).str());
+              : llvm::formatv("(({0}) ? {1} : 0)", valueCondition, *value)
+                    .str());
     } else if (op.getNumRegions() != 0 || !isMemoryEffectFree(&op)) {
       return op.emitError() << "'" << op.getName()
                             << "' is not supported by the FPGA target yet";
@@ -594,10 +612,13 @@ LogicalResult Generator::processBody(Block &body, Value element,
   for (const Ring *ring : delivered) {
     current[ring->field] = deliveredSum(*ring, prefix);
     phaseReads.insert(ring->field);
+    if (!ring->gate.empty())
+      phaseReads.insert(ring->gate);
     storedOrder.push_back(ring->field);
   }
   spikeCondition.clear();
   sums.clear();
+  gateReads.clear();
   lookups.clear();
   elementIndex = element;
   accumulateIndex = target;
@@ -765,6 +786,9 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
                              "{2};\n",
                              name, targets, postRange[0],
                              sum.row.empty() ? "" : sum.row + " + ");
+  for (const std::string &gate : gateReads)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}_rd + {2};\n",
+                             gate, targets, postRange[0]);
   for (auto &[name, address] : lookups)
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1};\n", name,
                              address);
@@ -909,8 +933,18 @@ LogicalResult Generator::planRings(sm::StepOp step) {
     ring.memory = target.name + "_ring";
     ring.neurons = population.getSize();
     ring.population = population;
-    if (!ring.input)
+    std::string gate =
+        add.getGateAttr()
+            ? fieldMemory(lookupField(add, add.getGateAttr())).name
+            : std::string();
+    if (!ring.input) {
       ring.input = add;
+      ring.gate = gate;
+    } else if (ring.gate != gate) {
+      add.emitError("delayed inputs into one field gated differently are not "
+                    "supported by the FPGA target");
+      return WalkResult::interrupt();
+    }
     ring.slots = std::max(ring.slots, longest + 2);
     return WalkResult::advance();
   });
@@ -999,12 +1033,21 @@ std::string Generator::deliveredSum(const Ring &ring, const std::string &p) {
   std::string name = p + "_" + ring.field;
   std::string max = literal(std::ldexp(1.0, field.width - 1) - 1);
   std::string min = literal(-std::ldexp(1.0, field.width - 1));
+  // Gated: the row arrived in the previous step, and counts only if the
+  // neuron was not refractory then: step - 1 >= until, i.e. step > until.
+  std::string open =
+      ring.gate.empty()
+          ? std::string("1'b1")
+          : llvm::formatv("($signed({{1'b0, step[30:0]}) > {0}_rd)", ring.gate)
+                .str();
   wires += llvm::formatv(
       "  wire signed [{0}:0] {1}_full = {2}_rd + {3}_rd;\n"
-      "  wire {1}_over = {1}_full > {4} || {1}_full < {5};\n"
-      "  wire signed [{6}:0] {1} = ({1}_full > {4}) ? {4} : ({1}_full < {5}) "
-      "? {5} : {1}_full;\n",
-      field.width, name, ring.field, ring.memory, max, min, field.width - 1);
+      "  wire {1}_open = {7};\n"
+      "  wire {1}_over = {1}_open && ({1}_full > {4} || {1}_full < {5});\n"
+      "  wire signed [{6}:0] {1} = !{1}_open ? {2}_rd : ({1}_full > {4}) ? {4} "
+      ": ({1}_full < {5}) ? {5} : {1}_full;\n",
+      field.width, name, ring.field, ring.memory, max, min, field.width - 1,
+      open);
   return name;
 }
 

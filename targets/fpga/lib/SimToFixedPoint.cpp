@@ -836,10 +836,16 @@ struct SimToFixedPoint
             saturate(builder, op.getLoc(), *raw, format));
         recordError(field, quantizer.budget);
       } else if (auto add = dyn_cast<sm::AccumulateOp>(op)) {
-        if (add.getGate())
-          return op.emitError("input into a variable frozen while "
-                              "refractory is not supported by the FPGA "
-                              "target yet");
+        // A gate (end of refractoriness) is compared with the step index:
+        // it must hold whole steps.
+        if (auto gate = add.getGateAttr()) {
+          sm::FieldOp until = cajal::fpga::lookupField(&op, gate);
+          std::optional<FixedFormat> format =
+              until ? cajal::fpga::getFieldFormat(until) : std::nullopt;
+          if (!format || !format->steps)
+            return op.emitError("input gated by a field that does not hold "
+                                "whole steps has no fixed-point form");
+        }
         sm::FieldOp field = cajal::fpga::lookupField(&op, add.getField());
         FixedFormat format = *cajal::fpga::getFieldFormat(field);
         quantizer.budget = {};

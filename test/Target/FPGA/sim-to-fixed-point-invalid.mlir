@@ -67,7 +67,7 @@ sim.program @Gate attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64
   %w = arith.constant 1.0e-3 : f64
   sim.population @P[2] {
     sim.field @v state unit "V"
-    sim.field @until internal unit "s"
+    sim.field @until state unit "1"
   }
   sim.connectivity @syn @P [0, 2] -> @P [0, 2] rule "all_to_all" {} {autapses = true, multapses = false, stream = 1 : i64}
   sim.synapses @syn_synapses of @syn {
@@ -75,7 +75,7 @@ sim.program @Gate attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64
   sim.step {
     sim.for_each_spike @syn {
     ^bb0(%pre: index, %post: index, %k: index):
-      // expected-error @+1 {{input into a variable frozen while refractory is not supported by the FPGA target yet}}
+      // expected-error @+1 {{input gated by a field that does not hold whole steps has no fixed-point form}}
       sim.accumulate %w, @P::@v[%post] {gate = @P::@until} : f64
       sim.yield
     }

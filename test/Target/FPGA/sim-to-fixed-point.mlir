@@ -218,3 +218,29 @@ sim.program @Delays attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : 
     }
   }
 }
+
+// -----
+
+// Input into a variable frozen while refractory keeps its gate: the end of
+// refractoriness is in whole steps, which the CPU and the design compare
+// with the step index.
+// CHECK-LABEL: sim.program @Gate
+// CHECK: sim.field @until internal unit "s" {{{.*}}fixed_steps, fixed_width = 32 : i64}
+// CHECK: sim.accumulate %{{.*}}, @P::@v[%{{.*}}] {delay_steps = 3 : i64, gate = @P::@until} : f64
+sim.program @Gate attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %w = arith.constant 1.0e-3 : f64
+  sim.population @P[2] {
+    sim.field @v state unit "V"
+    sim.field @until internal unit "s"
+  }
+  sim.connectivity @syn @P [0, 2] -> @P [0, 2] rule "all_to_all" {} {autapses = true, multapses = false, stream = 1 : i64}
+  sim.synapses @syn_synapses of @syn {
+  }
+  sim.step {
+    sim.for_each_spike @syn {
+    ^bb0(%pre: index, %post: index, %k: index):
+      sim.accumulate %w, @P::@v[%post] {delay_steps = 3 : i64, gate = @P::@until} : f64
+      sim.yield
+    }
+  }
+}

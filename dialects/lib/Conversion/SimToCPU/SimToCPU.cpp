@@ -139,6 +139,16 @@ public:
   LogicalResult run();
 
 private:
+  /// The time of step `step` as gate fields hold it: seconds, or whole
+  /// steps in a fixed-point program (sim-to-fixed-point).
+  Value gateTime(Location loc, Value step) {
+    Value steps = builder.create<arith::UIToFPOp>(loc, f64, step);
+    auto numeric = module->getAttrOfType<StringAttr>("cajal.numeric");
+    if (numeric && numeric.getValue() == "fixed")
+      return steps;
+    return builder.create<arith::MulFOp>(loc, steps, constF64(loc, dt));
+  }
+
   ModuleOp module;
   sm::ProgramOp program;
   /// Step phases become kernels of `kernels` (convert-sim-to-gpu).
@@ -845,9 +855,7 @@ void Lowering::emitGatedDelivery(FunctionState &state) {
     };
     Value target = fieldPointer(state, split(key));
     Value gate = fieldPointer(state, split(entry.second));
-    Value before = builder.create<arith::MulFOp>(
-        loc, builder.create<arith::UIToFPOp>(loc, f64, state.step),
-        constF64(loc, dt));
+    Value before = gateTime(loc, state.step);
     Value i = openElements(loc, state, constIndex(loc, 0),
                            constIndex(loc, ringSizes.lookup(key)));
     Value until = builder.create<LLVM::LoadOp>(
@@ -1187,9 +1195,7 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
       }
       if (acc.getGateAttr() && !acc.getDelayStepsAttr() && !acc.getDelay()) {
         // Arrives now: dropped if the target is refractory in this step.
-        Value now = builder.create<arith::MulFOp>(
-            loc, builder.create<arith::UIToFPOp>(loc, f64, state.step),
-            constF64(loc, dt));
+        Value now = gateTime(loc, state.step);
         Value until = builder.create<LLVM::LoadOp>(
             loc, f64,
             elementAddress(loc, fieldPointer(state, acc.getGateAttr()),
