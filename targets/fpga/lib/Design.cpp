@@ -46,6 +46,10 @@ namespace sm = cajal::sim;
 namespace cajal::fpga {
 namespace {
 
+/// The step counter as a signed value, as times in whole steps compare
+/// with it.
+constexpr const char *kStepValue = "$signed({1'b0, step[30:0]})";
+
 /// Bits of an unsigned counter that counts to `value`.
 unsigned counterBits(uint64_t value) {
   unsigned bits = 1;
@@ -86,7 +90,8 @@ struct Ring {
   /// The neuron update that adds row `head` as it reads the field (the
   /// first phase of the step to touch it).
   Operation *fusedInto = nullptr;
-  Operation *population = nullptr;
+  /// The field it feeds (of a population).
+  sm::FieldOp fieldOp;
   /// The first delayed input, for diagnostics.
   Operation *input = nullptr;
   /// The memory of the field that gates delivery (end of refractoriness),
@@ -147,6 +152,16 @@ private:
   /// column synapses.
   Memory &tableMemory(sm::ConnectivityOp table, StringRef kind, unsigned width,
                       uint64_t depth);
+
+  /// `sum` (a wider wire) clamped to `width` signed bits, and the test of
+  /// its overflow.
+  struct Clamped {
+    std::string value, overflows;
+  };
+  Clamped clampToWidth(const std::string &sum, unsigned width);
+  /// Registers the spike queue of population `name` (`size` neurons) and
+  /// gives the population its id on the spike streams.
+  unsigned addQueue(const std::string &name, uint64_t size);
 
   /// The Verilog expression (a wire name or literal) of a value.
   FailureOr<std::string> ref(Value value);
@@ -241,6 +256,27 @@ Memory &Generator::fieldMemory(sm::FieldOp field) {
   return mem;
 }
 
+Generator::Clamped Generator::clampToWidth(const std::string &sum,
+                                           unsigned width) {
+  std::string max = literal(std::ldexp(1.0, width - 1) - 1);
+  std::string min = literal(-std::ldexp(1.0, width - 1));
+  return {llvm::formatv("({0} > {1}) ? {1} : ({0} < {2}) ? {2} : {0}", sum,
+                        max, min)
+              .str(),
+          llvm::formatv("{0} > {1} || {0} < {2}", sum, max, min).str()};
+}
+
+unsigned Generator::addQueue(const std::string &name, uint64_t size) {
+  unsigned id = populationId++;
+  populationIds[name] = id;
+  queues.push_back({name, size});
+  Memory &mem = memory("m_" + name + "_queue");
+  mem.name = "m_" + name + "_queue";
+  mem.width = counterBits(size);
+  mem.depth = size;
+  return id;
+}
+
 std::string Generator::literal(double raw) {
   // One bit more than the value needs, so that -2^(n-1) stays in range.
   unsigned bits = RawRange{raw, raw}.bits() + 1;
@@ -286,7 +322,7 @@ FailureOr<std::string> Generator::ref(Value value) {
       matchPattern(value, m_Constant(&intConstant)))
     return std::string(intConstant.getValue().isZero() ? "1'b0" : "1'b1");
   if (isa<sm::StepIndexOp>(op))
-    return declare(value, "$signed({1'b0, step[30:0]})");
+    return declare(value, kStepValue);
   if (auto lookup = dyn_cast<sm::TableLookupOp>(op))
     return tableLookup(lookup);
 
@@ -488,8 +524,7 @@ LogicalResult Generator::processBlock(Block &block,
             fieldMemory(lookupField(&op, add.getGateAttr())).name;
         gateReads.insert(gate);
         std::string open =
-            llvm::formatv("($signed({{1'b0, step[30:0]}) >= {0}_rd)", gate)
-                .str();
+            llvm::formatv("({0} >= {1}_rd)", kStepValue, gate).str();
         valueCondition =
             condition.empty() ? open : "(" + condition + ") & " + open;
       }
@@ -566,14 +601,8 @@ LogicalResult Generator::emitUpdatePhase(sm::ForEachOp phase,
   if (!spikeCondition.empty()) {
     std::string popName = identifier(population.getSymName());
     queue = "m_" + popName + "_queue";
-    if (!populationIds.count(popName)) {
-      populationIds[popName] = populationId++;
-      queues.push_back({popName, population.getSize()});
-      Memory &mem = memory(queue);
-      mem.name = queue;
-      mem.width = counterBits(population.getSize());
-      mem.depth = population.getSize();
-    }
+    if (!populationIds.count(popName))
+      addQueue(popName, population.getSize());
     control += llvm::formatv("        if ({0}) begin {1}_we = 1'b1; {1}_wa = "
                              "n_{2}; {1}_wd = i; end\n",
                              spike, queue, popName);
@@ -802,15 +831,12 @@ LogicalResult Generator::emitSpikePhase(sm::ForEachSpikeOp phase,
     std::string total = p + "_" + name + "_sum";
     wires += llvm::formatv("  wire signed [{0}:0] {1} = {2};\n",
                            mem.width + 8, total, sum);
-    std::string max = literal(std::ldexp(1.0, mem.width - 1) - 1);
-    std::string min = literal(-std::ldexp(1.0, mem.width - 1));
+    Clamped clamped = clampToWidth(total, mem.width);
     control += llvm::formatv(
-        "        {0}_we = 1'b1; {0}_wa = {4}post; {0}_wd = ({1} > {2}) ? {2} : "
-        "({1} < {3}) ? {3} : {1};\n",
-        name, total, max, min, input.row.empty() ? "" : input.row + " + ");
-    control += llvm::formatv(
-        "        if ({0} > {1} || {0} < {2}) saturated_now = 1'b1;\n", total, max,
-        min);
+        "        {0}_we = 1'b1; {0}_wa = {1}post; {0}_wd = {2};\n", name,
+        input.row.empty() ? "" : input.row + " + ", clamped.value);
+    control += llvm::formatv("        if ({0}) saturated_now = 1'b1;\n",
+                             clamped.overflows);
   }
   emitSynapseWrites("k");
   control += "      end\n";
@@ -909,9 +935,7 @@ LogicalResult Generator::planRings(sm::StepOp step) {
     if (auto steps = add.getDelayStepsAttr()) {
       longest = steps.getInt();
     } else {
-      auto toInt = add.getDelay().getDefiningOp<arith::FPToSIOp>();
-      auto load = toInt ? toInt.getIn().getDefiningOp<sm::LoadOp>()
-                        : sm::LoadOp();
+      sm::LoadOp load = add.getDelayLoad();
       if (!load) {
         add.emitError("a per-synapse delay must be a synapse field read in "
                       "the phase");
@@ -932,7 +956,7 @@ LogicalResult Generator::planRings(sm::StepOp step) {
     ring.field = target.name;
     ring.memory = target.name + "_ring";
     ring.neurons = population.getSize();
-    ring.population = population;
+    ring.fieldOp = field;
     std::string gate =
         add.getGateAttr()
             ? fieldMemory(lookupField(add, add.getGateAttr())).name
@@ -966,9 +990,7 @@ LogicalResult Generator::planRings(sm::StepOp step) {
         else if (auto add = dyn_cast<sm::AccumulateOp>(op))
           ref = add.getDelay() || add.getDelayStepsAttr() ? SymbolRefAttr()
                                                           : add.getField();
-        if (ref)
-          if (sm::FieldOp field = lookupField(op, ref))
-            touches |= fieldMemory(field).name == ring.field;
+        touches |= ref && lookupField(op, ref) == ring.fieldOp;
       });
       if (!touches)
         continue;
@@ -977,7 +999,8 @@ LogicalResult Generator::planRings(sm::StepOp step) {
           update ? SymbolTable::lookupNearestSymbolFrom<sm::PopulationOp>(
                        update, update.getGroupAttr())
                  : sm::PopulationOp();
-      bool whole = population && population == ring.population &&
+      bool whole = population &&
+                   population == ring.fieldOp->getParentOp() &&
                    (!update.getRange() ||
                     ((*update.getRange())[0] == 0 &&
                      uint64_t((*update.getRange())[1]) == ring.neurons));
@@ -1007,11 +1030,7 @@ FailureOr<std::string> Generator::ringRow(sm::AccumulateOp add,
   if (auto steps = add.getDelayStepsAttr()) {
     ahead = std::to_string(steps.getInt() + 1);
   } else {
-    auto load = add.getDelay()
-                    .getDefiningOp<arith::FPToSIOp>()
-                    .getIn()
-                    .getDefiningOp<sm::LoadOp>();
-    FailureOr<std::string> delay = ref(load.getResult());
+    FailureOr<std::string> delay = ref(add.getDelayLoad().getResult());
     if (failed(delay))
       return failure();
     ahead = "(" + *delay + " + 1'b1)";
@@ -1031,23 +1050,20 @@ FailureOr<std::string> Generator::ringRow(sm::AccumulateOp add,
 std::string Generator::deliveredSum(const Ring &ring, const std::string &p) {
   const Memory &field = memory(ring.field);
   std::string name = p + "_" + ring.field;
-  std::string max = literal(std::ldexp(1.0, field.width - 1) - 1);
-  std::string min = literal(-std::ldexp(1.0, field.width - 1));
+  Clamped clamped = clampToWidth(name + "_full", field.width);
   // Gated: the row arrived in the previous step, and counts only if the
   // neuron was not refractory then: step - 1 >= until, i.e. step > until.
   std::string open =
       ring.gate.empty()
           ? std::string("1'b1")
-          : llvm::formatv("($signed({{1'b0, step[30:0]}) > {0}_rd)", ring.gate)
-                .str();
+          : llvm::formatv("({0} > {1}_rd)", kStepValue, ring.gate).str();
   wires += llvm::formatv(
       "  wire signed [{0}:0] {1}_full = {2}_rd + {3}_rd;\n"
-      "  wire {1}_open = {7};\n"
-      "  wire {1}_over = {1}_open && ({1}_full > {4} || {1}_full < {5});\n"
-      "  wire signed [{6}:0] {1} = !{1}_open ? {2}_rd : ({1}_full > {4}) ? {4} "
-      ": ({1}_full < {5}) ? {5} : {1}_full;\n",
-      field.width, name, ring.field, ring.memory, max, min, field.width - 1,
-      open);
+      "  wire {1}_open = {4};\n"
+      "  wire {1}_over = {1}_open && ({5});\n"
+      "  wire signed [{6}:0] {1} = !{1}_open ? {2}_rd : {7};\n",
+      field.width, name, ring.field, ring.memory, open, clamped.overflows,
+      field.width - 1, clamped.value);
   return name;
 }
 
@@ -1058,14 +1074,8 @@ LogicalResult Generator::checkProgram() {
       auto population = SymbolTable::lookupNearestSymbolFrom<sm::PopulationOp>(
           source, source.getPopulationAttr());
       std::string name = identifier(population.getSymName());
-      unsigned id = populationId++;
-      populationIds[name] = id;
-      queues.push_back({name, population.getSize()});
+      unsigned id = addQueue(name, population.getSize());
       inputs.push_back({name, population.getSize()});
-      Memory &mem = memory("m_" + name + "_queue");
-      mem.name = "m_" + name + "_queue";
-      mem.width = counterBits(population.getSize());
-      mem.depth = population.getSize();
       maxIndex = std::max<uint64_t>(maxIndex, population.getSize());
       for (auto [step, index] :
            llvm::zip(source.getSteps(), source.getIndices()))

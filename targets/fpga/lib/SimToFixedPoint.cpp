@@ -701,12 +701,9 @@ struct SimToFixedPoint
     // Per-synapse delays: whole steps, read as integers by the step.
     llvm::DenseSet<Operation *> delayFields;
     program.walk([&](sm::AccumulateOp add) {
-      if (Value delay = add.getDelay())
-        if (auto toInt = delay.getDefiningOp<arith::FPToSIOp>())
-          if (auto load = toInt.getIn().getDefiningOp<sm::LoadOp>())
-            if (sm::FieldOp field =
-                    cajal::fpga::lookupField(load, load.getField()))
-              delayFields.insert(field);
+      if (sm::LoadOp load = add.getDelayLoad())
+        if (sm::FieldOp field = cajal::fpga::lookupField(load, load.getField()))
+          delayFields.insert(field);
     });
     double dt = program.getDt().convertToDouble();
     WalkResult walk = program.walk([&](sm::FieldOp field) {

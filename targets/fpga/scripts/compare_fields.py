@@ -16,6 +16,8 @@ import argparse
 import struct
 import sys
 
+from first_difference import report_difference
+
 
 def read_npy(path):
     """The values of a one-dimensional little-endian f64 .npy file."""
@@ -56,13 +58,11 @@ def main():
     cpu = read_npy(args.cpu)
     design = read_mem(args.design, args.width)
     print(f"cpu {len(cpu)} values, design {len(design)} values")
-    for index, (a, b) in enumerate(zip(cpu, design)):
-        if a != b:
-            print(f"first difference at element {index}: cpu {a:.0f}, "
-                  f"design {b}")
-            return 1
-    if len(cpu) != len(design):
-        print("different lengths")
+    if report_difference(
+            cpu, design,
+            lambda k: f"first difference at element {k}: cpu {cpu[k]:.0f}, "
+                      f"design {design[k]}",
+            "different lengths"):
         return 1
     changed = sum(1 for a in cpu if a != cpu[0])
     print(f"identical ({changed} differ from element 0's value)")

@@ -13,6 +13,8 @@ are identical, 1 otherwise.
 import argparse
 import sys
 
+from first_difference import report_difference
+
 
 def cpu_spikes(path, dt, steps):
     spikes = []
@@ -57,13 +59,11 @@ def main():
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"cpu {len(cpu)} spikes, design {len(design)} spikes")
-    for k, (a, b) in enumerate(zip(cpu, design)):
-        if a != b:
-            print(f"first difference at spike {k}: cpu (step, neuron) {a}, "
-                  f"design {b}")
-            return 1
-    if len(cpu) != len(design):
-        print("one train is a prefix of the other")
+    if report_difference(
+            cpu, design,
+            lambda k: f"first difference at spike {k}: cpu (step, neuron) "
+                      f"{cpu[k]}, design {design[k]}",
+            "one train is a prefix of the other"):
         return 1
     print("identical")
     return 0

@@ -613,12 +613,10 @@ LogicalResult Lowering::emitSetup() {
     std::string key = fieldKey(acc.getField());
     int64_t &slots = ringSlots[key];
     slots = std::max(slots, (delay ? delay.getInt() : 0) + 2);
-    if (Value dynamic = acc.getDelay()) {
+    if (acc.getDelay()) {
       // The per-synapse delay is read from a synapse field, whose largest
       // value sizes the ring after init.
-      auto toInt = dynamic.getDefiningOp<arith::FPToSIOp>();
-      auto load = toInt ? toInt.getIn().getDefiningOp<sm::LoadOp>()
-                        : sm::LoadOp();
+      sm::LoadOp load = acc.getDelayLoad();
       if (!load) {
         acc.emitError() << "a per-synapse delay must be a synapse field read "
                            "in the phase";

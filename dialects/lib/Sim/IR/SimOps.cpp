@@ -8,6 +8,7 @@
 
 #include "cajal/Dialect/Sim/IR/SimOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -223,6 +224,12 @@ LogicalResult StoreOp::verify() {
     return emitOpError() << "writes a field of another group than "
                          << phase.getGroupAttr() << "; use 'sim.accumulate'";
   return success();
+}
+
+LoadOp AccumulateOp::getDelayLoad() {
+  auto toInt = getDelay() ? getDelay().getDefiningOp<arith::FPToSIOp>()
+                          : arith::FPToSIOp();
+  return toInt ? toInt.getIn().getDefiningOp<LoadOp>() : LoadOp();
 }
 
 LogicalResult AccumulateOp::verify() {

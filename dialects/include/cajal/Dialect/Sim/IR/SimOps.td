@@ -220,6 +220,12 @@ def Sim_AccumulateOp : Sim_Op<"accumulate"> {
     $value `,` $field `[` $index `]` (`delay` $delay^)? attr-dict `:`
     type($value)
   }];
+  let extraClassDeclaration = [{
+    /// The synapse-field read a per-synapse delay converts (`arith.fptosi`
+    /// of a `sim.load`): the field whose largest value sizes the ring.
+    /// Null for any other delay operand, or none.
+    LoadOp getDelayLoad();
+  }];
   let hasVerifier = 1;
 }
 
