@@ -25,6 +25,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   cajal::cuda::registerCUDATargetDialects(registry);
   cajal::cuda::registerCUDATargetPasses();
+  cajal::fpga::registerFPGATargetDialects(registry);
   cajal::fpga::registerFPGATargetPasses();
   mlir::registerGPUPasses();
   mlir::registerConvertGpuOpsToNVVMOps();

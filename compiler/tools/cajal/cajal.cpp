@@ -10,6 +10,7 @@
 #include "cajal/Driver/Simulation.h"
 #include "cajal/Target/CPU/Codegen.h"
 #include "cajal/Target/FPGA/Design.h"
+#include "cajal/Target/FPGA/SimToHW.h"
 
 #include "CLI/CLI.hpp"
 #include "fmt/format.h"
@@ -211,12 +212,17 @@ std::optional<LoweredModel> lowerFile(const std::string &file,
   return model;
 }
 
-/// `cajal build --target fpga`: the design of the fixed-point program,
-/// with memory images from a CPU set-up of the same program.
-int buildFPGA(const std::string &file, const std::string &dir,
-              const FrontendOptions &options,
-              const FixedPointOptions &fixedPoint, bool specialize,
-              bool netlist, bool colors) {
+/// A model's fixed-point program for the FPGA target, and a CPU simulation
+/// of it that ran its set-up (table sizes, memory images).
+struct FPGAModel {
+  LoweredModel lowered;
+  std::unique_ptr<Simulation> setup;
+};
+
+std::optional<FPGAModel> lowerForFPGA(const std::string &file,
+                                      const FrontendOptions &options,
+                                      const FixedPointOptions &fixedPoint,
+                                      bool specialize, bool colors) {
   SimulationOptions simOptions;
   simOptions.specializeParameters = specialize;
   simOptions.target = Target::FPGA;
@@ -225,7 +231,7 @@ int buildFPGA(const std::string &file, const std::string &dir,
   std::optional<LoweredModel> model =
       lowerFile(file, options, Stage::Sim, simOptions, colors);
   if (!model)
-    return 1;
+    return std::nullopt;
   simOptions.target = Target::CPU;
   // Only what the set-up adds: lowerFile printed the rest.
   DiagnosticEngine &diags = *model->source.diags;
@@ -235,8 +241,44 @@ int buildFPGA(const std::string &file, const std::string &dir,
   for (size_t k = printed; k < diags.diagnostics().size(); ++k)
     diags.print(diags.diagnostics()[k], llvm::errs(), colors);
   if (!setup)
+    return std::nullopt;
+  return FPGAModel{std::move(*model), std::move(setup)};
+}
+
+/// `cajal emit --stage=hw`: the hw.design `cajal build --target fpga`
+/// prints as Verilog.
+int emitHardware(const std::string &file, const FrontendOptions &options,
+                 const FixedPointOptions &fixedPoint, bool specialize,
+                 bool colors) {
+  std::optional<FPGAModel> model =
+      lowerForFPGA(file, options, fixedPoint, specialize, colors);
+  if (!model)
     return 1;
-  auto summary = fpga::writeDesign(*model->ir, setup->handle(), dir);
+  mlir::ModuleOp module = *model->lowered.ir;
+  llvm::SmallVector<sim::ProgramOp> programs(module.getOps<sim::ProgramOp>());
+  for (sim::ProgramOp program : programs) {
+    if (mlir::failed(fpga::convertSimToHW(program, model->setup->handle(),
+                                          /*warnOmissions=*/false)))
+      return 1;
+    program.erase();
+  }
+  module.print(llvm::outs());
+  llvm::outs() << "\n";
+  return 0;
+}
+
+/// `cajal build --target fpga`: the design of the fixed-point program,
+/// with memory images from a CPU set-up of the same program.
+int buildFPGA(const std::string &file, const std::string &dir,
+              const FrontendOptions &options,
+              const FixedPointOptions &fixedPoint, bool specialize,
+              bool netlist, bool colors) {
+  std::optional<FPGAModel> model =
+      lowerForFPGA(file, options, fixedPoint, specialize, colors);
+  if (!model)
+    return 1;
+  auto summary =
+      fpga::writeDesign(*model->lowered.ir, model->setup->handle(), dir);
   if (!summary) {
     llvm::errs() << "error: " << llvm::toString(summary.takeError()) << "\n";
     return 1;
@@ -328,9 +370,11 @@ int main(int argc, char **argv) {
                                         "phases), llvm (the LLVM dialect "
                                         "the CPU target compiles), kernels "
                                         "(the CUDA target's host code and "
-                                        "GPU kernels) or ptx (the kernels "
-                                        "as PTX)")
-      ->check(CLI::IsMember({"neuro", "sim", "llvm", "kernels", "ptx"}));
+                                        "GPU kernels), ptx (the kernels "
+                                        "as PTX) or hw (the FPGA target's "
+                                        "engine, in fixed point)")
+      ->check(
+          CLI::IsMember({"neuro", "sim", "llvm", "kernels", "ptx", "hw"}));
   std::string emitTarget = "cpu";
   emitCmd->add_option("--target", emitTarget,
                       "Target of the llvm stage: cpu or cuda")
@@ -530,6 +574,9 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  if (*emitCmd && stage == "hw")
+    return emitHardware(emitFile, options, fixedPoint, !emitRuntimeParameters,
+                        colors);
   if (*emitCmd) {
     Stage emitStage = stage == "neuro"     ? Stage::Neuro
                       : stage == "sim"     ? Stage::Sim

@@ -2,11 +2,10 @@
 //
 // Part of the Cajal project: a compiler for brain models.
 //
-// The FPGA design of a program rewritten by sim-to-fixed-point: one
-// time-multiplexed engine per step phase over block-RAM fields, CSR
-// synapse tables, delay rings, a spike queue per population and a host
-// interface of step start/done, a spike stream and a spike input port. See
-// docs/DESIGN-fpga.md.
+// The build of the FPGA target: the program rewritten by
+// sim-to-fixed-point becomes a hw.design (SimToHW.h), printed as Verilog
+// (ExportVerilog.h) and written with its memory images, testbench and
+// reports. See docs/DESIGN-fpga.md.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_TARGET_FPGA_DESIGN_H

@@ -6,6 +6,8 @@
 #ifndef CAJAL_TARGET_FPGA_PASSES_H
 #define CAJAL_TARGET_FPGA_PASSES_H
 
+#include "cajal/Dialect/HW/IR/HWDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -18,6 +20,11 @@ namespace cajal::fpga {
 
 #define GEN_PASS_REGISTRATION
 #include "cajal/Target/FPGA/Passes.h.inc"
+
+/// Registers the dialects of the FPGA target's IR (`hw`).
+inline void registerFPGATargetDialects(mlir::DialectRegistry &registry) {
+  registry.insert<hw::HWDialect>();
+}
 
 } // namespace cajal::fpga
 

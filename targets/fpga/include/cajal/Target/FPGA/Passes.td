@@ -45,4 +45,27 @@ def SimToFixedPoint : Pass<"sim-to-fixed-point", "mlir::ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
+def ConvertFixedSimToHW : Pass<"convert-fixed-sim-to-hw", "mlir::ModuleOp"> {
+  let summary = "Replace a fixed-point sim program by its hw.design";
+  let description = [{
+    Builds the engine of a program rewritten by `sim-to-fixed-point`: a
+    `hw.memory` per field, connectivity table, spike queue and ROM, a
+    `hw.ring` per field with delayed input, and a `hw` phase per step
+    phase whose body is its datapath, if-converted, in integer types as
+    wide as the values' proved ranges. Without the CPU set-up that
+    `cajal build --target fpga` runs, tables have one word and rings only
+    the rows constant delays need. Constructs the design cannot implement
+    are located errors.
+  }];
+  let dependentDialects = ["::cajal::hw::HWDialect"];
+}
+
+def HWExportVerilog : Pass<"hw-export-verilog", "mlir::ModuleOp"> {
+  let summary = "Print each hw.design as Verilog-2005 to standard output";
+  let description = [{
+    The design module `cajal build --target fpga` writes (without its
+    testbench and memory images); the IR is left unchanged.
+  }];
+}
+
 #endif // CAJAL_TARGET_FPGA_PASSES_TD

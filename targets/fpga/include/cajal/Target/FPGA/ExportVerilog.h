@@ -1,0 +1,41 @@
+//===- ExportVerilog.h - A hw design as Verilog-2005 ------------*- C++ -*-===//
+//
+// Part of the Cajal project: a compiler for brain models.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_TARGET_FPGA_EXPORTVERILOG_H
+#define CAJAL_TARGET_FPGA_EXPORTVERILOG_H
+
+#include "cajal/Dialect/HW/IR/HWOps.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cajal::fpga {
+
+/// The Verilog of a hw.design and what the build reports of it.
+struct VerilogDesign {
+  std::string topModule = "cajal_top";
+  /// The design (Verilog-2005, synthesizable).
+  std::string top;
+  /// A testbench that steps it and writes spikes.txt.
+  std::string testbench;
+  /// Given spikes as the testbench sends them ("step population neuron"
+  /// lines), when the design has a host-filled queue.
+  std::string inputSpikes;
+  bool hasInputs = false;
+  uint64_t neurons = 0;
+  uint64_t synapses = 0;
+  /// Cycles of a step without spikes.
+  uint64_t cyclesPerStepIdle = 0;
+};
+
+/// Prints `design`: one sequencer whose states are the phases' (see
+/// docs/DESIGN-fpga.md), a block RAM per hw.memory initialised from
+/// `<name>.mem`, and each phase's datapath as wires.
+VerilogDesign exportVerilog(hw::DesignOp design);
+
+} // namespace cajal::fpga
+
+#endif // CAJAL_TARGET_FPGA_EXPORTVERILOG_H

@@ -1,0 +1,772 @@
+//===- ExportVerilog.cpp - A hw design as Verilog-2005 --------------------===//
+//
+// Part of the Cajal project: a compiler for brain models.
+//
+// One sequencer; each phase contributes states:
+//   - hw.update: per neuron, READ (every memory the body reads) and WRITE
+//     (the body as wires; its writes, spike and saturation flag);
+//   - hw.spike_walk: the queue walk (NEXT, SPIKE, ROW0, ROW1, SYN: reads
+//     of the synapse's words), TARGET (reads at the postsynaptic neuron,
+//     ROM lookups), ADD (writes);
+//   - hw.column_walk: the queue walk by column, FIELDS, LOOKUP, WRITE.
+// Each memory is a block RAM with a registered read port; the states drive
+// its ports from one combinational block.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Target/FPGA/ExportVerilog.h"
+
+#include "cajal/Target/FPGA/Passes.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <set>
+
+using namespace mlir;
+
+namespace cajal::fpga {
+
+#define GEN_PASS_DEF_HWEXPORTVERILOG
+#include "cajal/Target/FPGA/Passes.h.inc"
+
+namespace {
+
+/// The step counter as a signed value, as times in whole steps compare
+/// with it.
+constexpr const char *kStepValue = "$signed({1'b0, step[30:0]})";
+
+/// Bits of an unsigned counter that counts to `value`.
+unsigned counterBits(uint64_t value) {
+  unsigned bits = 1;
+  while (bits < 63 && (uint64_t(1) << bits) <= value)
+    ++bits;
+  return bits;
+}
+
+/// A sized signed Verilog literal of `type`'s width.
+std::string literal(int64_t value, Type type) {
+  unsigned width = type.getIntOrFloatBitWidth();
+  if (width == 1)
+    return value ? "1'b1" : "1'b0";
+  uint64_t magnitude =
+      value < 0 ? uint64_t(0) - static_cast<uint64_t>(value) : value;
+  if (value < 0)
+    return llvm::formatv("(-{0}'sd{1})", width, magnitude).str();
+  return llvm::formatv("{0}'sd{1}", width, magnitude).str();
+}
+
+StringRef symbol(hw::Predicate predicate) {
+  switch (predicate) {
+  case hw::Predicate::lt:
+    return "<";
+  case hw::Predicate::le:
+    return "<=";
+  case hw::Predicate::gt:
+    return ">";
+  case hw::Predicate::ge:
+    return ">=";
+  case hw::Predicate::eq:
+    return "==";
+  case hw::Predicate::ne:
+    return "!=";
+  }
+  return "==";
+}
+
+class Writer {
+public:
+  explicit Writer(hw::DesignOp design) : design(design) {}
+  VerilogDesign write();
+
+private:
+  void collect();
+  void emitUpdate(hw::UpdateOp update);
+  void emitSpikeWalk(hw::SpikeWalkOp walk);
+  void emitColumnWalk(hw::ColumnWalkOp walk);
+  /// The states of a queue walk, declared in order: NEXT (the queue's next
+  /// spike), SPIKE (in range: its row or column start), ROW0, ROW1 (the
+  /// bounds), SYN (its loop test), then the caller's `perSynapse` states,
+  /// whose first SYN goes on to. Emits all but the per-synapse states'
+  /// logic; returns SYN's name.
+  std::string emitQueueWalk(const std::string &p, hw::QueueOp queue,
+                            StringRef offsets, int64_t begin, int64_t end,
+                            ArrayRef<std::string> perSynapse);
+  /// Declares the wires of a phase body's datapath.
+  void emitDatapath(Block &body, const std::string &p);
+  void declare(Value value, const std::string &p,
+               const std::string &expression);
+  std::string ref(Value value) { return names.lookup(value); }
+  /// A memory's read word, as a signed value.
+  std::string word(StringRef memory);
+  /// The port assignments of the writes of `body` at `address`.
+  std::string writes(Block &body, const std::string &address, bool ringsAtHead);
+  std::string flags(Block &body);
+  /// The address of a ROM lookup: its index clamped into the ROM.
+  std::string romAddress(hw::LookupOp lookup);
+  void addState(const std::string &state) {
+    stateNames +=
+        llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
+  }
+
+  hw::DesignOp design;
+  llvm::StringMap<hw::MemoryOp> memories;
+  llvm::StringMap<hw::QueueOp> queues;
+  SmallVector<hw::QueueOp> queueOrder;
+  SmallVector<hw::RingOp> rings;
+  std::set<std::string> ringMemories;
+  DenseMap<Value, std::string> names;
+  unsigned nextWire = 0;
+
+  // Text of the module, by section.
+  std::string wires, control, sequencer, spikeOutputs, stateNames;
+  unsigned nextState = 2; // 0 idle, 1 done
+  std::vector<std::string> phaseNames, phaseEntries;
+  /// Memories walks write (synapse fields: plasticity), which the
+  /// testbench dumps.
+  std::vector<std::string> plasticFields;
+  uint64_t maxIndex = 1, maxSynapses = 1;
+  bool walksColumns = false;
+  VerilogDesign result;
+};
+
+void Writer::collect() {
+  for (Operation &op : design.getBody().front()) {
+    if (auto memory = dyn_cast<hw::MemoryOp>(op))
+      memories[memory.getSymName()] = memory;
+    else if (auto queue = dyn_cast<hw::QueueOp>(op)) {
+      queues[queue.getSymName()] = queue;
+      queueOrder.push_back(queue);
+      maxIndex = std::max<uint64_t>(maxIndex, queue.getSize());
+    } else if (auto ring = dyn_cast<hw::RingOp>(op)) {
+      rings.push_back(ring);
+      ringMemories.insert(ring.getMemory().str());
+    }
+  }
+}
+
+std::string Writer::word(StringRef memory) {
+  hw::MemoryOp mem = memories.lookup(memory);
+  if (mem && !mem.getIsSigned())
+    return ("$signed({1'b0, " + memory + "_rd})").str();
+  return (memory + "_rd").str();
+}
+
+void Writer::declare(Value value, const std::string &p,
+                     const std::string &expression) {
+  std::string name = llvm::formatv("{0}_t{1}", p, nextWire++).str();
+  unsigned width = value.getType().getIntOrFloatBitWidth();
+  if (width == 1)
+    wires += llvm::formatv("  wire {0} = {1};\n", name, expression).str();
+  else
+    wires += llvm::formatv("  wire signed [{0}:0] {1} = {2};\n", width - 1,
+                           name, expression)
+                 .str();
+  names[value] = name;
+}
+
+void Writer::emitDatapath(Block &body, const std::string &p) {
+  auto binary = [&](Operation &op, StringRef text) {
+    declare(op.getResult(0), p,
+            llvm::formatv("{0} {1} {2}", ref(op.getOperand(0)), text,
+                          ref(op.getOperand(1)))
+                .str());
+  };
+  for (Operation &op : body) {
+    if (auto c = dyn_cast<hw::ConstantOp>(op))
+      names[c] = literal(c.getValue(), c.getType());
+    else if (auto read = dyn_cast<hw::ReadOp>(op))
+      names[read] = word(read.getMemory());
+    else if (auto read = dyn_cast<hw::ReadTargetOp>(op))
+      names[read] = word(read.getMemory());
+    else if (auto lookup = dyn_cast<hw::LookupOp>(op))
+      names[lookup] = word(lookup.getMemory());
+    else if (isa<hw::StepOp>(op))
+      declare(op.getResult(0), p, kStepValue);
+    else if (auto head = dyn_cast<hw::RingHeadOp>(op))
+      declare(head, p,
+              ("$signed({1'b0, " + head.getMemory() + "_head})").str());
+    else if (isa<hw::AddOp>(op))
+      binary(op, "+");
+    else if (isa<hw::SubOp>(op))
+      binary(op, "-");
+    else if (isa<hw::MulOp>(op))
+      binary(op, "*");
+    else if (isa<hw::AndOp>(op))
+      binary(op, "&");
+    else if (isa<hw::OrOp>(op))
+      binary(op, "|");
+    else if (isa<hw::XorOp>(op))
+      binary(op, "^");
+    else if (isa<hw::MinOp, hw::MaxOp>(op))
+      declare(op.getResult(0), p,
+              llvm::formatv("({0} {1} {2}) ? {0} : {2}", ref(op.getOperand(0)),
+                            isa<hw::MinOp>(op) ? "<" : ">",
+                            ref(op.getOperand(1)))
+                  .str());
+    else if (auto compare = dyn_cast<hw::ICmpOp>(op))
+      binary(op, symbol(compare.getPredicate()));
+    else if (auto neg = dyn_cast<hw::NegOp>(op))
+      declare(neg, p, "-" + ref(neg.getInput()));
+    else if (auto negation = dyn_cast<hw::NotOp>(op))
+      declare(negation, p, "~" + ref(negation.getInput()));
+    else if (auto resize = dyn_cast<hw::ResizeOp>(op))
+      declare(resize, p, ref(resize.getInput()));
+    else if (auto shift = dyn_cast<hw::ShrOp>(op))
+      declare(
+          shift, p,
+          llvm::formatv("{0} >>> {1}", ref(shift.getInput()), shift.getAmount())
+              .str());
+    else if (auto mux = dyn_cast<hw::MuxOp>(op))
+      declare(mux, p,
+              llvm::formatv("{0} ? {1} : {2}", ref(mux.getCondition()),
+                            ref(mux.getIfTrue()), ref(mux.getIfFalse()))
+                  .str());
+    else if (auto saturate = dyn_cast<hw::SaturateOp>(op)) {
+      // The input clamped to the result's range, and whether it was out.
+      unsigned width = saturate.getResult().getType().getIntOrFloatBitWidth();
+      Type wide = saturate.getInput().getType();
+      std::string x = ref(saturate.getInput());
+      std::string max = literal((int64_t(1) << (width - 1)) - 1, wide);
+      std::string min = literal(-(int64_t(1) << (width - 1)), wide);
+      declare(saturate.getResult(), p,
+              llvm::formatv("({0} > {1}) ? {1} : ({0} < {2}) ? {2} : {0}", x,
+                            max, min)
+                  .str());
+      declare(saturate.getOverflow(), p,
+              llvm::formatv("{0} > {1} || {0} < {2}", x, max, min).str());
+    }
+  }
+}
+
+std::string Writer::writes(Block &body, const std::string &address,
+                           bool ringsAtHead) {
+  std::string text;
+  for (auto write : body.getOps<hw::WriteOp>()) {
+    std::string mem = write.getMemory().str();
+    std::string at = ringsAtHead && ringMemories.count(mem)
+                         ? mem + "_base + " + address
+                         : address;
+    text += llvm::formatv("        {0}_we = 1'b1; {0}_wa = {1}; {0}_wd = "
+                          "{2};\n",
+                          mem, at, ref(write.getValue()));
+  }
+  return text;
+}
+
+std::string Writer::flags(Block &body) {
+  std::string text;
+  for (auto flag : body.getOps<hw::SaturationOp>())
+    text += llvm::formatv("        if ({0}) saturated_now = 1'b1;\n",
+                          ref(flag.getCondition()));
+  return text;
+}
+
+std::string Writer::romAddress(hw::LookupOp lookup) {
+  std::string index = ref(lookup.getIndex());
+  int64_t last = memories.lookup(lookup.getMemory()).getDepth() - 1;
+  std::string top = literal(
+      last, IntegerType::get(design.getContext(), counterBits(last) + 1));
+  return llvm::formatv("({0} < 0) ? 0 : ({0} > {1}) ? {1} : {0}", index, top)
+      .str();
+}
+
+void Writer::emitUpdate(hw::UpdateOp update) {
+  std::string p = update.getSymName().str();
+  Block &body = update.getBody().front();
+  emitDatapath(body, p);
+  std::string read = p + "_READ", write = p + "_WRITE";
+  addState(read);
+  addState(write);
+  phaseEntries.push_back(llvm::formatv("begin state <= {0}; i <= {1}; end",
+                                       read, update.getBegin())
+                             .str());
+
+  // Every memory the body reads (a ring at its head row), then the writes.
+  std::set<std::string> reads;
+  for (auto op : body.getOps<hw::ReadOp>())
+    reads.insert(op.getMemory().str());
+  control += llvm::formatv("      {0}: begin\n", read).str();
+  for (const std::string &name : reads)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}i;\n", name,
+                             ringMemories.count(name) ? name + "_base + "
+                                                      : std::string());
+  control += "      end\n";
+  control += llvm::formatv("      {0}: begin\n", write).str();
+  control += writes(body, "i", /*ringsAtHead=*/true);
+  control += flags(body);
+  std::string spike;
+  hw::QueueOp queue;
+  for (auto op : body.getOps<hw::SpikeOp>()) {
+    spike = ref(op.getCondition());
+    queue = queues.lookup(*update.getQueue());
+  }
+  if (queue) {
+    control += llvm::formatv("        if ({0}) begin {1}_we = 1'b1; {1}_wa = "
+                             "n_{2}; {1}_wd = i; end\n",
+                             spike, queue.getMemory(), queue.getSymName());
+    spikeOutputs += llvm::formatv("    if (state == {0} && ({1})) begin "
+                                  "spike_valid = 1'b1; spike_population = "
+                                  "{2}; spike_index = i; end\n",
+                                  write, spike, queue.getId());
+  }
+  control += "      end\n";
+
+  sequencer += llvm::formatv("      {0}: state <= {1};\n", read, write);
+  sequencer += llvm::formatv("      {0}: begin\n", write);
+  if (queue)
+    sequencer += llvm::formatv("        if ({0}) n_{1} <= n_{1} + 1'b1;\n",
+                               spike, queue.getSymName());
+  sequencer +=
+      llvm::formatv("        if (i == {0}) NEXT_{1}\n", update.getEnd() - 1, p);
+  sequencer += llvm::formatv("        else begin i <= i + 1'b1; state <= {0}; "
+                             "end\n",
+                             read);
+  sequencer += "      end\n";
+  maxIndex = std::max<uint64_t>(maxIndex, update.getEnd());
+  uint64_t neurons = update.getEnd() - update.getBegin();
+  result.cyclesPerStepIdle += 2 * neurons;
+  result.neurons += neurons;
+}
+
+std::string Writer::emitQueueWalk(const std::string &p, hw::QueueOp queue,
+                                  StringRef offsets, int64_t begin, int64_t end,
+                                  ArrayRef<std::string> perSynapse) {
+  std::string next = p + "_NEXT", spike = p + "_SPIKE", row0 = p + "_ROW0",
+              row1 = p + "_ROW1", syn = p + "_SYN";
+  for (const std::string &state : {next, spike, row0, row1, syn})
+    addState(state);
+  for (const std::string &state : perSynapse)
+    addState(state);
+  phaseEntries.push_back(
+      llvm::formatv("begin state <= {0}; q <= 0; end", next).str());
+  StringRef memory = queue.getMemory();
+  StringRef population = queue.getSymName();
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = q; end\n",
+                           next, memory);
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = {2}_rd - "
+                           "{3}; end\n",
+                           spike, offsets, memory, begin);
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = cur - {2} "
+                           "+ 1'b1; end\n",
+                           row0, offsets, begin);
+  sequencer +=
+      llvm::formatv("      {0}: if (q == n_{1}) NEXT_{2} else state <= {3};\n",
+                    next, population, p, spike);
+  std::string inRange =
+      begin == 0
+          ? llvm::formatv("{0}_rd < {1}", memory, end).str()
+          : llvm::formatv("{0}_rd >= {1} && {0}_rd < {2}", memory, begin, end)
+                .str();
+  sequencer += llvm::formatv(
+      "      {0}: if ({1}) begin cur <= {2}_rd; state <= {3}; end\n"
+      "        else begin q <= q + 1'b1; state <= {4}; end\n",
+      spike, inRange, memory, row0, next);
+  sequencer += llvm::formatv("      {0}: begin k <= {1}_rd; state <= {2}; "
+                             "end\n",
+                             row0, offsets, row1);
+  sequencer += llvm::formatv("      {0}: begin kend <= {1}_rd; state <= {2}; "
+                             "end\n",
+                             row1, offsets, syn);
+  sequencer += llvm::formatv(
+      "      {0}: if (k == kend) begin q <= q + 1'b1; state <= {1}; end\n"
+      "        else state <= {2};\n",
+      syn, next, perSynapse.front());
+  return syn;
+}
+
+void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
+  std::string p = walk.getSymName().str();
+  Block &body = walk.getBody().front();
+  StringRef targets = walk.getTargets();
+  uint64_t synapses = memories.lookup(targets).getDepth();
+  maxSynapses = std::max(maxSynapses, synapses + 1);
+  emitDatapath(body, p);
+
+  std::string target = p + "_TARGET", add = p + "_ADD";
+  std::string syn =
+      emitQueueWalk(p, queues.lookup(walk.getQueue()), walk.getRows(),
+                    walk.getPreBegin(), walk.getPreEnd(), {target, add});
+
+  // SYN: the target and the synapse's words; TARGET: the target's words
+  // (in a ring's row) and the ROMs (indexed by the synapse's words); ADD:
+  // the writes.
+  control += llvm::formatv("      {0}: begin\n", syn);
+  control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n", targets);
+  std::set<std::string> reads;
+  for (auto op : body.getOps<hw::ReadOp>())
+    reads.insert(op.getMemory().str());
+  for (const std::string &name : reads)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n", name);
+  control += "      end\n";
+  control += llvm::formatv("      {0}: begin\n", target);
+  for (auto read : body.getOps<hw::ReadTargetOp>())
+    control += llvm::formatv(
+        "        {0}_re = 1'b1; {0}_ra = {3}{1}_rd + {2};\n", read.getMemory(),
+        targets, walk.getPostOffset(),
+        read.getRow() ? ref(read.getRow()) + " + " : std::string());
+  for (auto lookup : body.getOps<hw::LookupOp>())
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1};\n",
+                             lookup.getMemory(), romAddress(lookup));
+  control += "      end\n";
+  control += llvm::formatv("      {0}: begin\n", add);
+  for (auto write : body.getOps<hw::WriteTargetOp>())
+    control += llvm::formatv(
+        "        {0}_we = 1'b1; {0}_wa = {1}post; {0}_wd = {2};\n",
+        write.getMemory(),
+        write.getRow() ? ref(write.getRow()) + " + " : std::string(),
+        ref(write.getValue()));
+  control += flags(body);
+  control += writes(body, "k", /*ringsAtHead=*/false);
+  for (auto write : body.getOps<hw::WriteOp>())
+    if (!llvm::is_contained(plasticFields, write.getMemory().str()))
+      plasticFields.push_back(write.getMemory().str());
+  control += "      end\n";
+
+  sequencer += llvm::formatv("      {0}: begin post <= {1}_rd + {2}; state <= "
+                             "{3}; end\n",
+                             target, targets, walk.getPostOffset(), add);
+  sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
+                             "end\n",
+                             add, syn);
+  result.cyclesPerStepIdle += 1;
+  result.synapses += synapses;
+}
+
+void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
+  std::string p = walk.getSymName().str();
+  Block &body = walk.getBody().front();
+  StringRef columnSynapses = walk.getSynapses();
+  maxSynapses =
+      std::max(maxSynapses, memories.lookup(columnSynapses).getDepth() + 1);
+  walksColumns = true;
+  emitDatapath(body, p);
+
+  bool looksUp = !body.getOps<hw::LookupOp>().empty();
+  std::string fields = p + "_FIELDS", look = p + "_LOOKUP",
+              write = p + "_WRITE";
+  SmallVector<std::string> states{fields};
+  if (looksUp)
+    states.push_back(look);
+  states.push_back(write);
+  std::string syn =
+      emitQueueWalk(p, queues.lookup(walk.getQueue()), walk.getColumns(),
+                    walk.getPostBegin(), walk.getPostEnd(), states);
+
+  // SYN: which synapse; FIELDS: its words; LOOKUP: the ROMs; WRITE: its
+  // new words.
+  control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = k; end\n",
+                           syn, columnSynapses);
+  control += llvm::formatv("      {0}: begin\n", fields);
+  std::set<std::string> reads;
+  for (auto op : body.getOps<hw::ReadOp>())
+    reads.insert(op.getMemory().str());
+  for (const std::string &name : reads)
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}_rd;\n", name,
+                             columnSynapses);
+  control += "      end\n";
+  if (looksUp) {
+    control += llvm::formatv("      {0}: begin\n", look);
+    for (auto lookup : body.getOps<hw::LookupOp>())
+      control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1};\n",
+                               lookup.getMemory(), romAddress(lookup));
+    control += "      end\n";
+  }
+  control += llvm::formatv("      {0}: begin\n", write);
+  control += writes(body, "sidx", /*ringsAtHead=*/false);
+  for (auto op : body.getOps<hw::WriteOp>())
+    if (!llvm::is_contained(plasticFields, op.getMemory().str()))
+      plasticFields.push_back(op.getMemory().str());
+  control += "      end\n";
+
+  sequencer += llvm::formatv("      {0}: begin sidx <= {1}_rd; state <= {2}; "
+                             "end\n",
+                             fields, columnSynapses, looksUp ? look : write);
+  if (looksUp)
+    sequencer += llvm::formatv("      {0}: state <= {1};\n", look, write);
+  sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
+                             "end\n",
+                             write, syn);
+  result.cyclesPerStepIdle += 1;
+}
+
+VerilogDesign Writer::write() {
+  collect();
+  for (Operation &op : design.getBody().front()) {
+    if (auto update = dyn_cast<hw::UpdateOp>(op))
+      emitUpdate(update);
+    else if (auto walk = dyn_cast<hw::SpikeWalkOp>(op))
+      emitSpikeWalk(walk);
+    else if (auto walk = dyn_cast<hw::ColumnWalkOp>(op))
+      emitColumnWalk(walk);
+    else
+      continue;
+    phaseNames.push_back(cast<SymbolOpInterface>(op).getName().str());
+  }
+  // NEXT_<phase>: go to the following phase, or finish the step.
+  std::string seq = sequencer;
+  for (size_t k = 0; k < phaseNames.size(); ++k) {
+    std::string marker = "NEXT_" + phaseNames[k];
+    std::string target = k + 1 < phaseNames.size()
+                             ? phaseEntries[k + 1]
+                             : std::string("state <= S_DONE;");
+    size_t at;
+    while ((at = seq.find(marker)) != std::string::npos)
+      seq.replace(at, marker.size(), target);
+  }
+
+  SmallVector<hw::QueueOp> inputs;
+  for (hw::QueueOp queue : queueOrder)
+    if (queue.getHost())
+      inputs.push_back(queue);
+  unsigned indexBits = counterBits(maxIndex);
+  unsigned synapseBits = counterBits(maxSynapses);
+  unsigned stateBits = counterBits(nextState);
+
+  llvm::raw_string_ostream os(result.top);
+  os << "// Generated by Cajal from the model '" << design.getSymName()
+     << "': do not edit.\n"
+        "// A time-multiplexed engine in fixed point; `cajal run --numeric "
+        "fixed`\n// computes the same spikes on the CPU.\n"
+        "`timescale 1ns / 1ps\n`default_nettype none\n\n"
+        "module "
+     << result.topModule
+     << " (\n"
+        "  input wire clk,\n"
+        "  input wire rst,\n"
+        "  input wire step_start,      // pulse: simulate one time step\n"
+        "  output reg step_done,       // pulse: the step is complete\n"
+        "  output reg [31:0] step,     // steps completed\n"
+        "  output reg spike_valid,     // a spike this cycle:\n"
+        "  output reg [7:0] spike_population,\n"
+        "  output reg ["
+     << indexBits - 1
+     << ":0] spike_index,\n"
+        "  output reg saturated"
+     << (inputs.empty() ? "        // an input saturated a field (sticky)\n"
+                        : ",       // an input saturated a field (sticky)\n"
+                          "  // Given spikes, from the host between steps: one "
+                          "per cycle while in_ready.\n"
+                          "  output wire in_ready,\n"
+                          "  input wire in_valid,\n"
+                          "  input wire [7:0] in_population,\n"
+                          "  input wire [" +
+                              std::to_string(indexBits - 1) + ":0] in_index\n")
+     << ");\n";
+  os << "  localparam S_IDLE = 0;\n  localparam S_DONE = 1;\n" << stateNames;
+  os << "  reg [" << stateBits - 1 << ":0] state;\n";
+  os << "  reg [" << indexBits - 1 << ":0] i, q, cur, post;\n";
+  os << "  reg [" << synapseBits - 1 << ":0] k, kend"
+     << (walksColumns ? ", sidx" : "") << ";\n";
+  for (hw::QueueOp queue : queueOrder)
+    os << "  reg [" << counterBits(queue.getSize()) - 1 << ":0] n_"
+       << queue.getSymName() << ";\n";
+  for (hw::RingOp ring : rings)
+    os << llvm::formatv("  // Delay ring of {0}: row {1}_head (of {2}) "
+                        "starts at {1}_base.\n"
+                        "  reg [{3}:0] {1}_head;\n  reg [{4}:0] {1}_base;\n",
+                        ring.getField(), ring.getMemory(), ring.getSlots(),
+                        counterBits(ring.getSlots()) - 1,
+                        counterBits(ring.getSlots() * ring.getNeurons()) - 1);
+  os << "\n  // Block RAMs: written in one state, read in another.\n";
+  for (Operation &op : design.getBody().front()) {
+    auto mem = dyn_cast<hw::MemoryOp>(op);
+    if (!mem)
+      continue;
+    unsigned addressBits = counterBits(mem.getDepth());
+    std::string sign = mem.getIsSigned() ? "signed " : "";
+    os << llvm::formatv("  (* no_rw_check *) reg {0}[{1}:0] {2} [0:{3}];\n"
+                        "  initial $readmemh(\"{2}.mem\", {2});\n"
+                        "  reg {0}[{1}:0] {2}_rd;\n"
+                        "  reg {2}_re, {2}_we;\n"
+                        "  reg [{4}:0] {2}_ra, {2}_wa;\n"
+                        "  reg {0}[{1}:0] {2}_wd;\n"
+                        "  always @(posedge clk) begin\n"
+                        "    if ({2}_we) {2}[{2}_wa] <= {2}_wd;\n"
+                        "    if ({2}_re) {2}_rd <= {2}[{2}_ra];\n"
+                        "  end\n",
+                        sign, mem.getWidth() - 1, mem.getSymName(),
+                        mem.getDepth() - 1, addressBits - 1);
+  }
+  os << "\n  // The phases' datapaths.\n" << wires;
+  os << "\n  // Sticky: an input saturated a field.\n  reg saturated_now;\n"
+        "  always @(posedge clk)\n"
+        "    if (rst) saturated <= 1'b0;\n"
+        "    else if (saturated_now) saturated <= 1'b1;\n";
+  os << "\n  // Memory ports of each state.\n  always @* begin\n"
+        "    saturated_now = 1'b0;\n";
+  for (auto mem : design.getBody().front().getOps<hw::MemoryOp>())
+    os << llvm::formatv("    {0}_re = 1'b0; {0}_we = 1'b0; {0}_ra = 0; "
+                        "{0}_wa = 0; {0}_wd = 0;\n",
+                        mem.getSymName());
+  os << "    case (state)\n";
+  if (!inputs.empty()) {
+    os << "      S_IDLE: begin\n";
+    for (hw::QueueOp queue : inputs)
+      os << llvm::formatv(
+          "        if (!step_start && in_valid && in_population == 8'd{0} && "
+          "n_{1} < {2}) "
+          "begin {3}_we = 1'b1; {3}_wa = n_{1}; {3}_wd = in_index; end\n",
+          queue.getId(), queue.getSymName(), queue.getSize(),
+          queue.getMemory());
+    os << "      end\n";
+  }
+  os << control << "      default: ;\n    endcase\n"
+     << "  end\n";
+  if (!inputs.empty())
+    os << "  assign in_ready = state == S_IDLE;\n";
+  os << "\n  // The spike stream.\n  always @* begin\n"
+        "    spike_valid = 1'b0; spike_population = 8'd0; spike_index = 0;\n"
+     << spikeOutputs << "  end\n";
+  os << "\n  // The sequencer.\n  always @(posedge clk) begin\n"
+        "    if (rst) begin\n"
+        "      state <= S_IDLE; step <= 0; step_done <= 1'b0;\n"
+        "      i <= 0; q <= 0; cur <= 0; post <= 0; k <= 0; kend <= 0;\n";
+  if (walksColumns)
+    os << "      sidx <= 0;\n";
+  for (hw::QueueOp queue : queueOrder)
+    os << "      n_" << queue.getSymName() << " <= 0;\n";
+  for (hw::RingOp ring : rings)
+    os << "      " << ring.getMemory() << "_head <= 0; " << ring.getMemory()
+       << "_base <= 0;\n";
+  os << "    end else begin\n      step_done <= 1'b0;\n      case (state)\n"
+        "      S_IDLE: if (step_start) begin\n";
+  for (hw::QueueOp queue : queueOrder)
+    if (!queue.getHost())
+      os << "        n_" << queue.getSymName() << " <= 0;\n";
+  os << "        "
+     << (phaseEntries.empty() ? std::string("state <= S_DONE;")
+                              : phaseEntries.front())
+     << "\n      end\n";
+  for (hw::QueueOp queue : inputs)
+    os << llvm::formatv("        else if (in_valid && in_population == 8'd{0} "
+                        "&& n_{1} < {2}) n_{1} <= n_{1} + 1'b1;\n",
+                        queue.getId(), queue.getSymName(), queue.getSize());
+  os << seq
+     << "      S_DONE: begin\n"
+        "        step <= step + 1'b1; step_done <= 1'b1; state <= S_IDLE;\n";
+  for (hw::QueueOp queue : inputs)
+    os << "        n_" << queue.getSymName() << " <= 0;\n";
+  for (hw::RingOp ring : rings)
+    os << llvm::formatv("        if ({0}_head == {1}) begin {0}_head <= 0; "
+                        "{0}_base <= 0; end\n"
+                        "        else begin {0}_head <= {0}_head + 1'b1; "
+                        "{0}_base <= {0}_base + {2}; end\n",
+                        ring.getMemory(), ring.getSlots() - 1,
+                        ring.getNeurons());
+  os << "      end\n"
+        "      default: state <= S_IDLE;\n      endcase\n    end\n  end\n";
+  os << "endmodule\n\n`default_nettype wire\n";
+  os.flush();
+
+  // The testbench.
+  bool given = !inputs.empty();
+  llvm::raw_string_ostream tb(result.testbench);
+  tb << "// Generated by Cajal: steps " << result.topModule
+     << " and writes its spikes\n// (step population neuron per line) to "
+        "spikes.txt. +steps=N sets the\n// number of steps (default: the "
+        "model's).\n"
+     << (given ? "// Before each step it sends the step's given spikes from "
+                 "input_spikes.txt\n// (step population neuron per line, in "
+                 "step order) through the input port.\n"
+               : "")
+     << "`timescale 1ns / 1ps\n"
+        "module tb_cajal;\n"
+        "  reg clk = 1'b0, rst = 1'b1, step_start = 1'b0;\n"
+        "  wire step_done, spike_valid, saturated;\n"
+        "  wire [31:0] step;\n  wire [7:0] spike_population;\n"
+        "  wire ["
+     << indexBits - 1 << ":0] spike_index;\n";
+  if (given)
+    tb << "  wire in_ready;\n  reg in_valid = 1'b0;\n"
+          "  reg [7:0] in_population = 8'd0;\n"
+          "  reg ["
+       << indexBits - 1
+       << ":0] in_index = 0;\n"
+          "  integer given, given_step, given_population, given_index, "
+          "given_read;\n";
+  tb << "  " << result.topModule
+     << " dut(.clk(clk), .rst(rst), .step_start(step_start), "
+        ".step_done(step_done),\n    .step(step), .spike_valid(spike_valid), "
+        ".spike_population(spike_population),\n    "
+        ".spike_index(spike_index), .saturated(saturated)"
+     << (given ? ",\n    .in_ready(in_ready), .in_valid(in_valid), "
+                 ".in_population(in_population), .in_index(in_index)"
+               : "")
+     << ");\n"
+        "  always #5 clk = ~clk;\n"
+        "  integer out, steps, n, spikes;\n  reg [63:0] cycles;\n"
+        "  always @(posedge clk) begin\n"
+        "    cycles <= cycles + 1;\n"
+        "    if (spike_valid) begin\n"
+        "      $fwrite(out, \"%0d %0d %0d\\n\", step, spike_population, "
+        "spike_index);\n"
+        "      spikes = spikes + 1;\n    end\n  end\n"
+        "  initial begin\n"
+        "    if (!$value$plusargs(\"steps=%d\", steps)) steps = "
+     << design.getSteps()
+     << ";\n"
+        "    out = $fopen(\"spikes.txt\", \"w\");\n";
+  if (given)
+    tb << "    given = $fopen(\"input_spikes.txt\", \"r\");\n"
+          "    given_read = $fscanf(given, \"%d %d %d\\n\", given_step, "
+          "given_population, given_index);\n";
+  tb << "    cycles = 0; spikes = 0;\n"
+        "    repeat (2) @(posedge clk);\n    rst <= 1'b0;\n"
+        "    for (n = 0; n < steps; n = n + 1) begin\n";
+  if (given)
+    tb << "      while (given_read == 3 && given_step == n) begin\n"
+          "        @(posedge clk) begin in_valid <= 1'b1; in_population <= "
+          "given_population; in_index <= given_index; end\n"
+          "        given_read = $fscanf(given, \"%d %d %d\\n\", given_step, "
+          "given_population, given_index);\n"
+          "      end\n"
+          "      @(posedge clk) begin in_valid <= 1'b0; step_start <= 1'b1; "
+          "end\n";
+  else
+    tb << "      @(posedge clk) step_start <= 1'b1;\n";
+  tb << "      @(posedge clk) step_start <= 1'b0;\n"
+        "      while (!step_done) @(posedge clk);\n"
+        "    end\n"
+        "    $fclose(out);\n";
+  // Synapse fields that plasticity writes: their final values.
+  for (const std::string &name : plasticFields)
+    tb << "    $writememh(\"final_" << name << ".mem\", dut." << name << ");\n";
+  tb << "    $display(\"steps %0d spikes %0d cycles %0d saturated %0d\", "
+        "steps, spikes, cycles, saturated);\n"
+        "    $finish;\n  end\nendmodule\n";
+  tb.flush();
+
+  // Given spikes in step order, as the host sends them.
+  result.hasInputs = given;
+  std::vector<std::array<int64_t, 3>> givenSpikes;
+  for (hw::QueueOp queue : inputs)
+    if (auto steps = queue.getGivenSteps())
+      for (auto [at, neuron] : llvm::zip(*steps, *queue.getGivenIndices()))
+        givenSpikes.push_back({at, queue.getId(), neuron});
+  std::sort(givenSpikes.begin(), givenSpikes.end());
+  for (const auto &[at, population, neuron] : givenSpikes)
+    result.inputSpikes +=
+        llvm::formatv("{0} {1} {2}\n", at, population, neuron).str();
+  return result;
+}
+
+struct HWExportVerilog : impl::HWExportVerilogBase<HWExportVerilog> {
+  void runOnOperation() override {
+    for (auto design : getOperation().getOps<hw::DesignOp>())
+      llvm::outs() << exportVerilog(design).top;
+  }
+};
+
+} // namespace
+
+VerilogDesign exportVerilog(hw::DesignOp design) {
+  return Writer(design).write();
+}
+
+} // namespace cajal::fpga
