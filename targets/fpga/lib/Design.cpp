@@ -184,15 +184,26 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
   if (auto error = writeFile(dir, "quantization.txt", report, summary))
     return std::move(error);
 
+  // The host port's memory numbers, with what the host needs to fill them.
+  std::string hostList;
+  for (auto [id, mem] : llvm::enumerate(hostMemories(design)))
+    hostList += llvm::formatv("{0}\n    {{\"id\": {1}, \"memory\": \"{2}\", "
+                              "\"init\": \"{3}\", \"width\": {4}, "
+                              "\"depth\": {5}, \"signed\": {6}}",
+                              id ? "," : "", id, mem.getSymName(),
+                              *mem.getInit(), mem.getWidth(), mem.getDepth(),
+                              mem.getIsSigned() ? "true" : "false")
+                    .str();
   std::string json = llvm::formatv(
       "{{\n  \"model\": \"{0}\",\n  \"top\": \"{1}\",\n  \"neurons\": {2},\n"
       "  \"synapses\": {3},\n  \"cycles_per_step\": {4},\n"
       "  \"cycles_per_step_note\": \"without spikes; each spike adds 4 "
       "cycles plus 3 per synapse of its row (4 per synapse of a postsynaptic "
-      "neuron's column when plasticity looks up a decay)\",\n  \"dt\": {5:e}\n}\n",
+      "neuron's column when plasticity looks up a decay)\",\n  \"dt\": {5:e},\n"
+      "  \"host_memories\": [{6}\n  ]\n}\n",
       program.getSymName(), summary.topModule, summary.neurons,
       summary.synapses, summary.cyclesPerStepIdle,
-      program.getDt().convertToDouble());
+      program.getDt().convertToDouble(), hostList);
   if (auto error = writeFile(dir, "design.json", json, summary))
     return std::move(error);
   if (auto error = writeFile(dir, "top.txt", summary.topModule + "\n",

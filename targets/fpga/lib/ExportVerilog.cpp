@@ -526,6 +526,14 @@ VerilogDesign Writer::write() {
       inputs.push_back(queue);
   unsigned indexBits = counterBits(maxIndex);
   unsigned synapseBits = counterBits(maxSynapses);
+  std::vector<hw::MemoryOp> host = hostMemories(design);
+  unsigned hostAddressBits = 1, hostDataBits = 1;
+  uint64_t hostDepth = 1;
+  for (hw::MemoryOp mem : host) {
+    hostAddressBits = std::max(hostAddressBits, counterBits(mem.getDepth()));
+    hostDataBits = std::max(hostDataBits, mem.getWidth());
+    hostDepth = std::max<uint64_t>(hostDepth, mem.getDepth());
+  }
   unsigned stateBits = counterBits(nextState);
 
   llvm::raw_string_ostream os(result.top);
@@ -547,16 +555,33 @@ VerilogDesign Writer::write() {
         "  output reg ["
      << indexBits - 1
      << ":0] spike_index,\n"
-        "  output reg saturated"
-     << (inputs.empty() ? "        // an input saturated a field (sticky)\n"
-                        : ",       // an input saturated a field (sticky)\n"
-                          "  // Given spikes, from the host between steps: one "
-                          "per cycle while in_ready.\n"
-                          "  output wire in_ready,\n"
-                          "  input wire in_valid,\n"
-                          "  input wire [7:0] in_population,\n"
-                          "  input wire [" +
-                              std::to_string(indexBits - 1) + ":0] in_index\n")
+        "  output reg saturated,       // an input saturated a field "
+        "(sticky)\n"
+     << (inputs.empty()
+             ? ""
+             : "  // Given spikes, from the host between steps: one per cycle "
+               "while in_ready.\n"
+               "  output wire in_ready,\n"
+               "  input wire in_valid,\n"
+               "  input wire [7:0] in_population,\n"
+               "  input wire [" +
+                   std::to_string(indexBits - 1) + ":0] in_index,\n")
+     << "  // The host's access to the memories the set-up fills (numbered "
+        "as in\n  // design.json), between steps: a write, or a read whose "
+        "word is on\n  // host_rdata (host_rvalid) the next cycle.\n"
+        "  output wire host_ready,\n"
+        "  input wire host_valid,\n"
+        "  input wire host_write,\n"
+        "  input wire [7:0] host_memory,\n"
+        "  input wire ["
+     << hostAddressBits - 1
+     << ":0] host_address,\n"
+        "  input wire ["
+     << hostDataBits - 1
+     << ":0] host_wdata,\n"
+        "  output reg host_rvalid,\n"
+        "  output reg ["
+     << hostDataBits - 1 << ":0] host_rdata\n"
      << ");\n";
   os << "  localparam S_IDLE = 0;\n  localparam S_DONE = 1;\n" << stateNames;
   os << "  reg [" << stateBits - 1 << ":0] state;\n";
@@ -605,21 +630,53 @@ VerilogDesign Writer::write() {
                         "{0}_wa = 0; {0}_wd = 0;\n",
                         mem.getSymName());
   os << "    case (state)\n";
-  if (!inputs.empty()) {
-    os << "      S_IDLE: begin\n";
-    for (hw::QueueOp queue : inputs)
-      os << llvm::formatv(
-          "        if (!step_start && in_valid && in_population == 8'd{0} && "
-          "n_{1} < {2}) "
-          "begin {3}_we = 1'b1; {3}_wa = n_{1}; {3}_wd = in_index; end\n",
-          queue.getId(), queue.getSymName(), queue.getSize(),
-          queue.getMemory());
-    os << "      end\n";
-  }
+  os << "      S_IDLE: begin\n";
+  for (hw::QueueOp queue : inputs)
+    os << llvm::formatv(
+        "        if (!step_start && in_valid && in_population == 8'd{0} && "
+        "n_{1} < {2}) "
+        "begin {3}_we = 1'b1; {3}_wa = n_{1}; {3}_wd = in_index; end\n",
+        queue.getId(), queue.getSymName(), queue.getSize(),
+        queue.getMemory());
+  os << "        if (!step_start && host_valid)\n"
+        "          case (host_memory)\n";
+  for (auto [id, mem] : llvm::enumerate(host))
+    os << llvm::formatv(
+        "            8'd{0}: if (host_write) begin {1}_we = 1'b1; {1}_wa = "
+        "host_address; {1}_wd = host_wdata[{2}:0]; end\n"
+        "              else begin {1}_re = 1'b1; {1}_ra = host_address; "
+        "end\n",
+        id, mem.getSymName(), mem.getWidth() - 1);
+  os << "            default: ;\n          endcase\n      end\n";
   os << control << "      default: ;\n    endcase\n"
      << "  end\n";
   if (!inputs.empty())
     os << "  assign in_ready = state == S_IDLE;\n";
+  os << "\n  // Host reads: the word read at the request, sign-extended.\n"
+        "  assign host_ready = state == S_IDLE;\n"
+        "  reg [7:0] host_read_memory;\n"
+        "  always @(posedge clk) begin\n"
+        "    host_rvalid <= !rst && state == S_IDLE && !step_start && "
+        "host_valid && !host_write;\n"
+        "    host_read_memory <= host_memory;\n"
+        "  end\n"
+        "  always @* begin\n"
+        "    host_rdata = 0;\n"
+        "    case (host_read_memory)\n";
+  for (auto [id, mem] : llvm::enumerate(host)) {
+    unsigned width = mem.getWidth();
+    std::string word = (mem.getSymName() + "_rd").str();
+    std::string fill = mem.getIsSigned()
+                           ? word + "[" + std::to_string(width - 1) + "]"
+                           : std::string("1'b0");
+    std::string extended =
+        width == hostDataBits
+            ? word
+            : "{{" + std::to_string(hostDataBits - width) + "{" + fill +
+                  "}}, " + word + "}";
+    os << llvm::formatv("      8'd{0}: host_rdata = {1};\n", id, extended);
+  }
+  os << "      default: ;\n    endcase\n  end\n";
   os << "\n  // The spike stream.\n  always @* begin\n"
         "    spike_valid = 1'b0; spike_population = 8'd0; spike_index = 0;\n"
      << spikeOutputs << "  end\n";
@@ -671,6 +728,9 @@ VerilogDesign Writer::write() {
      << " and writes its spikes\n// (step population neuron per line) to "
         "spikes.txt. +steps=N sets the\n// number of steps (default: the "
         "model's).\n"
+        "// +load=DIR first writes every memory the set-up fills from "
+        "DIR/<memory>.mem\n// through the host port; plastic synapse fields "
+        "are read back through it\n// after the run (final_<memory>.mem).\n"
      << (given ? "// Before each step it sends the step's given spikes from "
                  "input_spikes.txt\n// (step population neuron per line, in "
                  "step order) through the input port.\n"
@@ -690,6 +750,24 @@ VerilogDesign Writer::write() {
        << ":0] in_index = 0;\n"
           "  integer given, given_step, given_population, given_index, "
           "given_read;\n";
+  tb << "  wire host_ready, host_rvalid;\n"
+        "  reg host_valid = 1'b0, host_write = 1'b0;\n"
+        "  reg [7:0] host_memory = 8'd0;\n"
+        "  reg ["
+     << hostAddressBits - 1
+     << ":0] host_address = 0;\n"
+        "  reg ["
+     << hostDataBits - 1
+     << ":0] host_wdata = 0;\n"
+        "  wire ["
+     << hostDataBits - 1
+     << ":0] host_rdata;\n"
+        "  reg ["
+     << hostDataBits - 1 << ":0] image [0:" << hostDepth - 1
+     << "];\n"
+        "  reg [8*1024-1:0] load_dir, load_path;\n"
+        "  integer a, final_file;\n"
+        "  reg [63:0] run_cycles;\n";
   tb << "  " << result.topModule
      << " dut(.clk(clk), .rst(rst), .step_start(step_start), "
         ".step_done(step_done),\n    .step(step), .spike_valid(spike_valid), "
@@ -698,7 +776,10 @@ VerilogDesign Writer::write() {
      << (given ? ",\n    .in_ready(in_ready), .in_valid(in_valid), "
                  ".in_population(in_population), .in_index(in_index)"
                : "")
-     << ");\n"
+     << ",\n    .host_ready(host_ready), .host_valid(host_valid), "
+        ".host_write(host_write),\n    .host_memory(host_memory), "
+        ".host_address(host_address), .host_wdata(host_wdata),\n    "
+        ".host_rvalid(host_rvalid), .host_rdata(host_rdata));\n"
         "  always #5 clk = ~clk;\n"
         "  integer out, steps, n, spikes;\n  reg [63:0] cycles;\n"
         "  always @(posedge clk) begin\n"
@@ -717,7 +798,20 @@ VerilogDesign Writer::write() {
           "    given_read = $fscanf(given, \"%d %d %d\\n\", given_step, "
           "given_population, given_index);\n";
   tb << "    cycles = 0; spikes = 0;\n"
-        "    repeat (2) @(posedge clk);\n    rst <= 1'b0;\n"
+        "    repeat (2) @(posedge clk);\n    rst <= 1'b0;\n";
+  // Configuration streamed through the host port.
+  tb << "    if ($value$plusargs(\"load=%s\", load_dir)) begin\n";
+  for (auto [id, mem] : llvm::enumerate(host))
+    tb << llvm::formatv(
+        "      $sformat(load_path, \"%0s/{0}.mem\", load_dir);\n"
+        "      $readmemh(load_path, image, 0, {1});\n"
+        "      for (a = 0; a < {2}; a = a + 1)\n"
+        "        @(posedge clk) begin host_valid <= 1'b1; host_write <= 1'b1; "
+        "host_memory <= 8'd{3}; host_address <= a; host_wdata <= image[a]; "
+        "end\n",
+        mem.getSymName(), mem.getDepth() - 1, mem.getDepth(), id);
+  tb << "      @(posedge clk) host_valid <= 1'b0;\n    end\n"
+        "    run_cycles = cycles;\n"
         "    for (n = 0; n < steps; n = n + 1) begin\n";
   if (given)
     tb << "      while (given_read == 3 && given_step == n) begin\n"
@@ -733,12 +827,31 @@ VerilogDesign Writer::write() {
   tb << "      @(posedge clk) step_start <= 1'b0;\n"
         "      while (!step_done) @(posedge clk);\n"
         "    end\n"
+        "    run_cycles = cycles - run_cycles;\n"
         "    $fclose(out);\n";
-  // Synapse fields that plasticity writes: their final values.
-  for (const std::string &name : plasticFields)
-    tb << "    $writememh(\"final_" << name << ".mem\", dut." << name << ");\n";
+  // Synapse fields that plasticity writes: their final values, read
+  // through the host port.
+  for (const std::string &name : plasticFields) {
+    auto found = llvm::find_if(host, [&](hw::MemoryOp mem) {
+      return mem.getSymName() == name;
+    });
+    if (found == host.end())
+      continue;
+    tb << llvm::formatv(
+        "    final_file = $fopen(\"final_{0}.mem\", \"w\");\n"
+        "    for (a = 0; a < {1}; a = a + 1) begin\n"
+        "      @(posedge clk) begin host_valid <= 1'b1; host_write <= 1'b0; "
+        "host_memory <= 8'd{2}; host_address <= a; end\n"
+        "      @(posedge clk) host_valid <= 1'b0;\n"
+        "      @(negedge clk) $fwrite(final_file, \"%h\\n\", "
+        "host_rdata[{3}:0]);\n"
+        "    end\n"
+        "    $fclose(final_file);\n",
+        name, found->getDepth(), found - host.begin(),
+        found->getWidth() - 1);
+  }
   tb << "    $display(\"steps %0d spikes %0d cycles %0d saturated %0d\", "
-        "steps, spikes, cycles, saturated);\n"
+        "steps, spikes, run_cycles, saturated);\n"
         "    $finish;\n  end\nendmodule\n";
   tb.flush();
 
@@ -764,6 +877,14 @@ struct HWExportVerilog : impl::HWExportVerilogBase<HWExportVerilog> {
 };
 
 } // namespace
+
+std::vector<hw::MemoryOp> hostMemories(hw::DesignOp design) {
+  std::vector<hw::MemoryOp> host;
+  for (auto mem : design.getBody().front().getOps<hw::MemoryOp>())
+    if (mem.getInit())
+      host.push_back(mem);
+  return host;
+}
 
 VerilogDesign exportVerilog(hw::DesignOp design) {
   return Writer(design).write();

@@ -4,8 +4,8 @@ design's.
 
 The CPU run (`cajal run --numeric fixed`) records raw integers; its
 `<record>_final.npy` holds the values at the end of the run. The testbench
-writes each plastic synapse field's memory with $writememh
-(`final_<memory>.mem`: one two's-complement hex word per element).
+reads each plastic synapse field's memory back through the design's host
+port (`final_<memory>.mem`: one two's-complement hex word per element).
 
     compare_fields.py cpu/exc_w_final.npy design/final_m_exc_synapses_w.mem
 
@@ -34,7 +34,7 @@ def read_npy(path):
 
 
 def read_mem(path, width):
-    """The words of a $writememh image, sign-extended from `width` bits."""
+    """The words of a hex memory image, sign-extended from `width` bits."""
     values = []
     with open(path) as f:
         for line in f:

@@ -31,6 +31,11 @@ struct VerilogDesign {
   uint64_t cyclesPerStepIdle = 0;
 };
 
+/// The memories the host reaches through the design's host port, in the
+/// order of their numbers (`host_memory`): those the set-up fills (fields
+/// and connectivity tables).
+std::vector<hw::MemoryOp> hostMemories(hw::DesignOp design);
+
 /// Prints `design`: one sequencer whose states are the phases' (see
 /// docs/DESIGN-fpga.md), a block RAM per hw.memory initialised from
 /// `<name>.mem`, and each phase's datapath as wires.
