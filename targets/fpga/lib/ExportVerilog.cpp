@@ -106,6 +106,9 @@ private:
   std::string word(StringRef memory);
   /// The port assignments of the writes of `body` at `address`.
   std::string writes(Block &body, const std::string &address, bool ringsAtHead);
+  /// The writes of a walk's body (synapse fields: plasticity, whose final
+  /// values the testbench reads back) at `address`.
+  std::string synapseWrites(Block &body, const std::string &address);
   std::string flags(Block &body);
   /// The address of a ROM lookup: its index clamped into the ROM.
   std::string romAddress(hw::LookupOp lookup);
@@ -257,6 +260,13 @@ std::string Writer::writes(Block &body, const std::string &address,
                           mem, at, ref(write.getValue()));
   }
   return text;
+}
+
+std::string Writer::synapseWrites(Block &body, const std::string &address) {
+  for (auto write : body.getOps<hw::WriteOp>())
+    if (!llvm::is_contained(plasticFields, write.getMemory().str()))
+      plasticFields.push_back(write.getMemory().str());
+  return writes(body, address, /*ringsAtHead=*/false);
 }
 
 std::string Writer::flags(Block &body) {
@@ -422,10 +432,7 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
         write.getRow() ? ref(write.getRow()) + " + " : std::string(),
         ref(write.getValue()));
   control += flags(body);
-  control += writes(body, "k", /*ringsAtHead=*/false);
-  for (auto write : body.getOps<hw::WriteOp>())
-    if (!llvm::is_contained(plasticFields, write.getMemory().str()))
-      plasticFields.push_back(write.getMemory().str());
+  control += synapseWrites(body, "k");
   control += "      end\n";
 
   sequencer += llvm::formatv("      {0}: begin post <= {1}_rd + {2}; state <= "
@@ -478,10 +485,7 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
     control += "      end\n";
   }
   control += llvm::formatv("      {0}: begin\n", write);
-  control += writes(body, "sidx", /*ringsAtHead=*/false);
-  for (auto op : body.getOps<hw::WriteOp>())
-    if (!llvm::is_contained(plasticFields, op.getMemory().str()))
-      plasticFields.push_back(op.getMemory().str());
+  control += synapseWrites(body, "sidx");
   control += "      end\n";
 
   sequencer += llvm::formatv("      {0}: begin sidx <= {1}_rd; state <= {2}; "
