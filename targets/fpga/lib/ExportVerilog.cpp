@@ -16,6 +16,7 @@
 
 #include "cajal/Target/FPGA/ExportVerilog.h"
 
+#include "cajal/Target/FPGA/FixedPoint.h"
 #include "cajal/Target/FPGA/Passes.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -40,14 +41,6 @@ namespace {
 /// The step counter as a signed value, as times in whole steps compare
 /// with it.
 constexpr const char *kStepValue = "$signed({1'b0, step[30:0]})";
-
-/// Bits of an unsigned counter that counts to `value`.
-unsigned counterBits(uint64_t value) {
-  unsigned bits = 1;
-  while (bits < 63 && (uint64_t(1) << bits) <= value)
-    ++bits;
-  return bits;
-}
 
 /// A sized signed Verilog literal of `type`'s width.
 std::string literal(int64_t value, Type type) {
@@ -151,6 +144,14 @@ void Writer::collect() {
       ringMemories.insert(ring.getMemory().str());
     }
   }
+}
+
+/// The memories a phase body reads at its element, each once.
+std::set<std::string> readMemories(Block &body) {
+  std::set<std::string> reads;
+  for (auto op : body.getOps<hw::ReadOp>())
+    reads.insert(op.getMemory().str());
+  return reads;
 }
 
 std::string Writer::word(StringRef memory) {
@@ -298,11 +299,8 @@ void Writer::emitUpdate(hw::UpdateOp update) {
                              .str());
 
   // Every memory the body reads (a ring at its head row), then the writes.
-  std::set<std::string> reads;
-  for (auto op : body.getOps<hw::ReadOp>())
-    reads.insert(op.getMemory().str());
   control += llvm::formatv("      {0}: begin\n", read).str();
-  for (const std::string &name : reads)
+  for (const std::string &name : readMemories(body))
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}i;\n", name,
                              ringMemories.count(name) ? name + "_base + "
                                                       : std::string());
@@ -408,10 +406,7 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
   // the writes.
   control += llvm::formatv("      {0}: begin\n", syn);
   control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n", targets);
-  std::set<std::string> reads;
-  for (auto op : body.getOps<hw::ReadOp>())
-    reads.insert(op.getMemory().str());
-  for (const std::string &name : reads)
+  for (const std::string &name : readMemories(body))
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n", name);
   control += "      end\n";
   control += llvm::formatv("      {0}: begin\n", target);
@@ -470,10 +465,7 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
   control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = k; end\n",
                            syn, columnSynapses);
   control += llvm::formatv("      {0}: begin\n", fields);
-  std::set<std::string> reads;
-  for (auto op : body.getOps<hw::ReadOp>())
-    reads.insert(op.getMemory().str());
-  for (const std::string &name : reads)
+  for (const std::string &name : readMemories(body))
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}_rd;\n", name,
                              columnSynapses);
   control += "      end\n";
@@ -640,8 +632,7 @@ VerilogDesign Writer::write() {
         "        if (!step_start && in_valid && in_population == 8'd{0} && "
         "n_{1} < {2}) "
         "begin {3}_we = 1'b1; {3}_wa = n_{1}; {3}_wd = in_index; end\n",
-        queue.getId(), queue.getSymName(), queue.getSize(),
-        queue.getMemory());
+        queue.getId(), queue.getSymName(), queue.getSize(), queue.getMemory());
   os << "        if (!step_start && host_valid)\n"
         "          case (host_memory)\n";
   for (auto [id, mem] : llvm::enumerate(host))
@@ -673,11 +664,10 @@ VerilogDesign Writer::write() {
     std::string fill = mem.getIsSigned()
                            ? word + "[" + std::to_string(width - 1) + "]"
                            : std::string("1'b0");
-    std::string extended =
-        width == hostDataBits
-            ? word
-            : "{{" + std::to_string(hostDataBits - width) + "{" + fill +
-                  "}}, " + word + "}";
+    std::string extended = width == hostDataBits
+                               ? word
+                               : "{{" + std::to_string(hostDataBits - width) +
+                                     "{" + fill + "}}, " + word + "}";
     os << llvm::formatv("      8'd{0}: host_rdata = {1};\n", id, extended);
   }
   os << "      default: ;\n    endcase\n  end\n";
@@ -836,9 +826,8 @@ VerilogDesign Writer::write() {
   // Synapse fields that plasticity writes: their final values, read
   // through the host port.
   for (const std::string &name : plasticFields) {
-    auto found = llvm::find_if(host, [&](hw::MemoryOp mem) {
-      return mem.getSymName() == name;
-    });
+    auto found = llvm::find_if(
+        host, [&](hw::MemoryOp mem) { return mem.getSymName() == name; });
     if (found == host.end())
       continue;
     tb << llvm::formatv(
@@ -851,8 +840,7 @@ VerilogDesign Writer::write() {
         "host_rdata[{3}:0]);\n"
         "    end\n"
         "    $fclose(final_file);\n",
-        name, found->getDepth(), found - host.begin(),
-        found->getWidth() - 1);
+        name, found->getDepth(), found - host.begin(), found->getWidth() - 1);
   }
   tb << "    $display(\"steps %0d spikes %0d cycles %0d saturated %0d\", "
         "steps, spikes, run_cycles, saturated);\n"

@@ -60,6 +60,13 @@ unsigned RawRange::bits() const {
   return n;
 }
 
+unsigned counterBits(uint64_t value) {
+  unsigned bits = 1;
+  while (bits < 63 && (uint64_t(1) << bits) <= value)
+    ++bits;
+  return bits;
+}
+
 std::optional<int> powerOfTwoExponent(double value) {
   if (value == 0 || !std::isfinite(value))
     return std::nullopt;

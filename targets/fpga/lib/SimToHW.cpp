@@ -47,14 +47,6 @@ namespace cajal::fpga {
 
 namespace {
 
-/// Bits of an unsigned counter that counts to `value`.
-unsigned counterBits(uint64_t value) {
-  unsigned bits = 1;
-  while (bits < 63 && (uint64_t(1) << bits) <= value)
-    ++bits;
-  return bits;
-}
-
 std::string identifier(StringRef text) {
   std::string out;
   for (char c : text)
@@ -157,6 +149,12 @@ private:
   Value currentOf(const std::string &mem, Location loc);
   Value readOf(const std::string &mem, Location loc);
   Value targetReadOf(const std::string &mem, Location loc);
+  /// The step counter, read once per phase.
+  Value stepOf(Location loc) {
+    if (!step)
+      step = builder.create<hw::StepOp>(loc, intType(32));
+    return step;
+  }
   Value both(Location loc, Value a, Value b) {
     return a ? builder.create<hw::AndOp>(loc, builder.getI1Type(), a, b) : b;
   }
@@ -171,14 +169,15 @@ private:
       memories;
   std::map<std::string, Ring> rings;
   std::vector<Queue> queues;
-  std::map<std::string, size_t> queueIndex;
+  /// Populations that have a queue.
+  std::set<std::string> queueNames;
   unsigned nextTable = 0;
 
   // Per phase, while converting its body.
   DenseMap<Value, Value> values;
   std::map<std::string, Value> current, reads, targetReads;
   std::vector<std::string> storedOrder;
-  Value spikeCondition;
+  Value spikeCondition, step;
   bool looksUp = false;
   /// The index every load and store of the phase uses (the neuron, or the
   /// synapse), and that of accumulations (the postsynaptic neuron).
@@ -238,7 +237,7 @@ Memory &Converter::tableMemory(sm::ConnectivityOp table, StringRef kind,
 }
 
 Queue &Converter::addQueue(const std::string &name, uint64_t size) {
-  queueIndex[name] = queues.size();
+  queueNames.insert(name);
   Queue &queue = queues.emplace_back();
   queue.name = name;
   queue.size = size;
@@ -315,7 +314,7 @@ FailureOr<Value> Converter::value(Value simValue) {
       matchPattern(simValue, m_Constant(&intConstant)))
     return done(truth(loc, !intConstant.getValue().isZero()));
   if (isa<sm::StepIndexOp>(op))
-    return done(builder.create<hw::StepOp>(loc, intType(32)));
+    return done(stepOf(loc));
   if (auto lookup = dyn_cast<sm::TableLookupOp>(op)) {
     FailureOr<Value> result = tableLookup(lookup);
     if (failed(result))
@@ -539,9 +538,8 @@ LogicalResult Converter::convertBlock(Block &block, Value condition) {
         // Arrives now: dropped while the target is refractory.
         std::string gate =
             fieldMemory(lookupField(&op, add.getGateAttr())).name;
-        Value step = builder.create<hw::StepOp>(loc, intType(32));
         Value open = builder.create<hw::ICmpOp>(loc, builder.getI1Type(),
-                                                hw::Predicate::ge, step,
+                                                hw::Predicate::ge, stepOf(loc),
                                                 targetReadOf(gate, loc));
         valueCondition = both(loc, condition, open);
       }
@@ -574,6 +572,7 @@ LogicalResult Converter::convertBody(Block &body, Block &block, Value element,
   storedOrder.clear();
   sums.clear();
   spikeCondition = Value();
+  step = Value();
   looksUp = false;
   elementIndex = element;
   accumulateIndex = target;
@@ -598,10 +597,9 @@ void Converter::deliver(const Ring &ring, Location loc) {
   if (!ring.gate.empty()) {
     // The row arrived in the previous step, and counts only if the neuron
     // was not refractory then: step - 1 >= until, i.e. step > until.
-    Value step = builder.create<hw::StepOp>(loc, intType(32));
     Value open =
         builder.create<hw::ICmpOp>(loc, builder.getI1Type(), hw::Predicate::gt,
-                                   step, readOf(ring.gate, loc));
+                                   stepOf(loc), readOf(ring.gate, loc));
     delivered =
         builder.create<hw::MuxOp>(loc, wordType, open, delivered, field);
     overflow =
@@ -681,7 +679,7 @@ LogicalResult Converter::convertUpdate(sm::ForEachOp phase,
   writeStored(loc);
   if (spikeCondition) {
     std::string queue = identifier(population.getSymName());
-    if (!queueIndex.count(queue))
+    if (!queueNames.count(queue))
       addQueue(queue, population.getSize());
     update.setQueueAttr(FlatSymbolRefAttr::get(builder.getContext(), queue));
     builder.create<hw::SpikeOp>(loc, spikeCondition);
@@ -697,7 +695,7 @@ LogicalResult Converter::convertSpikes(sm::ForEachSpikeOp phase,
   auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
       phase, phase.getConnectivityAttr());
   std::string pre = identifier(table.getPre());
-  converted = queueIndex.count(pre);
+  converted = queueNames.count(pre);
   if (!converted)
     return success(); // A population that never spikes: nothing to deliver.
   uint64_t synapses = synapseCount(table);
@@ -747,7 +745,7 @@ LogicalResult Converter::convertPostSpikes(sm::ForEachSpikeOp phase,
   auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
       phase, phase.getConnectivityAttr());
   std::string post = identifier(table.getPost());
-  converted = queueIndex.count(post);
+  converted = queueNames.count(post);
   if (!converted)
     return success(); // The postsynaptic population never spikes here.
   uint64_t synapses = synapseCount(table);

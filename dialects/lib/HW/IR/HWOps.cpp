@@ -133,25 +133,37 @@ LogicalResult RingOp::verifySymbolUses(SymbolTableCollection &symbols) {
   return success();
 }
 
-LogicalResult UpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
+LogicalResult UpdateOp::verify() {
   if (getBegin() < 0 || getEnd() <= getBegin())
     return emitOpError("needs a non-empty range of neurons");
+  return success();
+}
+
+LogicalResult UpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
   if (auto queue = getQueueAttr())
     return verifyQueue(*this, queue, symbols);
   return success();
 }
 
-LogicalResult SpikeWalkOp::verifySymbolUses(SymbolTableCollection &symbols) {
+LogicalResult SpikeWalkOp::verify() {
   if (getPreBegin() < 0 || getPreEnd() <= getPreBegin())
     return emitOpError("needs a non-empty range of presynaptic neurons");
+  return success();
+}
+
+LogicalResult SpikeWalkOp::verifySymbolUses(SymbolTableCollection &symbols) {
   if (failed(verifyQueue(*this, getQueueAttr(), symbols)))
     return failure();
   return verifyMemories(*this, {getRowsAttr(), getTargetsAttr()}, symbols);
 }
 
-LogicalResult ColumnWalkOp::verifySymbolUses(SymbolTableCollection &symbols) {
+LogicalResult ColumnWalkOp::verify() {
   if (getPostBegin() < 0 || getPostEnd() <= getPostBegin())
     return emitOpError("needs a non-empty range of postsynaptic neurons");
+  return success();
+}
+
+LogicalResult ColumnWalkOp::verifySymbolUses(SymbolTableCollection &symbols) {
   if (failed(verifyQueue(*this, getQueueAttr(), symbols)))
     return failure();
   return verifyMemories(*this, {getColumnsAttr(), getSynapsesAttr()}, symbols);
@@ -165,15 +177,22 @@ LogicalResult WriteOp::verifySymbolUses(SymbolTableCollection &symbols) {
   return lookupMemory(*this, getMemoryAttr(), symbols);
 }
 
+/// Target accesses address a synapse's postsynaptic neuron.
+static LogicalResult verifyInSpikeWalk(Operation *op) {
+  if (!isa<SpikeWalkOp>(op->getParentOp()))
+    return op->emitOpError("is only valid in a hw.spike_walk");
+  return success();
+}
+
+LogicalResult ReadTargetOp::verify() { return verifyInSpikeWalk(*this); }
+
 LogicalResult ReadTargetOp::verifySymbolUses(SymbolTableCollection &symbols) {
-  if (!isa<SpikeWalkOp>((*this)->getParentOp()))
-    return emitOpError("is only valid in a hw.spike_walk");
   return verifyWordType(*this, getMemoryAttr(), getType(), symbols);
 }
 
+LogicalResult WriteTargetOp::verify() { return verifyInSpikeWalk(*this); }
+
 LogicalResult WriteTargetOp::verifySymbolUses(SymbolTableCollection &symbols) {
-  if (!isa<SpikeWalkOp>((*this)->getParentOp()))
-    return emitOpError("is only valid in a hw.spike_walk");
   return lookupMemory(*this, getMemoryAttr(), symbols);
 }
 

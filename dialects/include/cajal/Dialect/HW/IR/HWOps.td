@@ -138,6 +138,7 @@ class HW_PhaseOp<string mnemonic, list<Trait> traits = []>
         SingleBlock, NoRegionArguments,
         DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let regions = (region SizedRegion<1>:$body);
+  let hasVerifier = 1;
 }
 
 def HW_UpdateOp : HW_PhaseOp<"update"> {
@@ -241,6 +242,7 @@ def HW_ReadTargetOp : HW_BodyOp<"read_target", [
   let assemblyFormat = [{
     $memory (`row` $row^ `:` type($row))? attr-dict `:` type($result)
   }];
+  let hasVerifier = 1;
 }
 
 def HW_WriteTargetOp : HW_BodyOp<"write_target", [
@@ -252,6 +254,7 @@ def HW_WriteTargetOp : HW_BodyOp<"write_target", [
     $memory `,` $value (`row` $row^ `:` type($row))? attr-dict `:`
     type($value)
   }];
+  let hasVerifier = 1;
 }
 
 def HW_LookupOp : HW_BodyOp<"lookup", [

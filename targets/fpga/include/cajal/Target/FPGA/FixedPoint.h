@@ -57,6 +57,9 @@ private:
   llvm::DenseMap<mlir::Value, RawRange> cache;
 };
 
+/// Bits of an unsigned counter (or address) that counts to `value`.
+unsigned counterBits(uint64_t value);
+
 /// Largest magnitude an f64 holds every integer up to, exactly.
 constexpr double kExactIntegerLimit = 9007199254740992.0; // 2^53
 
