@@ -13,8 +13,10 @@
 
 #include "cajal/Target/FPGA/ExportVerilog.h"
 #include "cajal/Target/FPGA/FixedPoint.h"
+#include "cajal/Target/FPGA/RandomDraws.h"
 #include "cajal/Target/FPGA/SimToHW.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -79,7 +81,15 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
     return llvm::createStringError(error, "cannot create " + dir.str());
   DesignSummary summary;
   summary.topModule = verilog.topModule;
-  summary.neurons = verilog.neurons;
+  // Neurons the engine updates each step (once, however many passes).
+  llvm::DenseSet<Operation *> updated;
+  program.walk([&](sm::StepOp step) {
+    for (auto phase : step.getBody().front().getOps<sm::ForEachOp>())
+      if (auto population = SymbolTable::lookupNearestSymbolFrom<
+              sm::PopulationOp>(phase, phase.getGroupAttr()))
+        if (updated.insert(population).second)
+          summary.neurons += population.getSize();
+  });
   summary.synapses = verilog.synapses;
   summary.cyclesPerStepIdle = verilog.cyclesPerStepIdle;
   if (auto error =
@@ -162,6 +172,12 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
       return;
     auto group = field->getParentOp()->getAttrOfType<StringAttr>(
         SymbolTable::getSymbolAttrName());
+    if (isGeneratorField(field)) {
+      rs << llvm::formatv("{0}.{1}  32  xorshift32 state: {2}\n",
+                          group.getValue(), field.getSymName(),
+                          generatorDescription(field));
+      return;
+    }
     auto step = field->getAttrOfType<FloatAttr>("fixed_error_step");
     auto bound = field->getAttrOfType<FloatAttr>("fixed_error_bound");
     rs << llvm::formatv("{0}.{1}  {2}  {3:e}  {4}  [{5:e}, {6:e}] {7}  {8}  "

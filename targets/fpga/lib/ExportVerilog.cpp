@@ -231,7 +231,37 @@ void Writer::emitDatapath(Block &body, const std::string &p) {
               llvm::formatv("{0} ? {1} : {2}", ref(mux.getCondition()),
                             ref(mux.getIfTrue()), ref(mux.getIfFalse()))
                   .str());
-    else if (auto saturate = dyn_cast<hw::SaturateOp>(op)) {
+    else if (auto xorshift = dyn_cast<hw::XorshiftOp>(op)) {
+      // Three wires: s ^ (s << 13), then ^ (>> 17), then ^ (<< 5).
+      std::string s = ref(xorshift.getState());
+      for (auto [left, amount] : {std::pair(true, 13), std::pair(false, 17)}) {
+        std::string name = llvm::formatv("{0}_t{1}", p, nextWire++).str();
+        wires += llvm::formatv("  wire [31:0] {0} = {1} ^ ({1} {2} {3});\n",
+                               name, s, left ? "<<" : ">>", amount)
+                     .str();
+        s = name;
+      }
+      declare(xorshift, p, llvm::formatv("{0} ^ ({0} << 5)", s).str());
+    } else if (auto count = dyn_cast<hw::CountReachedOp>(op)) {
+      // Comparisons are 1-bit and unsigned; the sum is as wide as the
+      // result.
+      int64_t bits = count.getBits();
+      std::string state = ref(count.getState());
+      if (!llvm::all_of(state, [](char c) { return llvm::isAlnum(c) || c == '_'; })) {
+        // A part-select needs a name.
+        std::string name = llvm::formatv("{0}_t{1}", p, nextWire++).str();
+        wires += llvm::formatv("  wire [31:0] {0} = {1};\n", name, state).str();
+        state = name;
+      }
+      std::string top = llvm::formatv("{0}[31:{1}]", state, 32 - bits).str();
+      std::string sum;
+      for (int64_t threshold : count.getThresholds())
+        sum += llvm::formatv("{0}({1} >= {2}'d{3})", sum.empty() ? "" : " + ",
+                             top, bits + 1, threshold)
+                   .str();
+      // The sum takes the wire's width (not so inside $signed()).
+      declare(count, p, sum.empty() ? literal(0, count.getType()) : sum);
+    } else if (auto saturate = dyn_cast<hw::SaturateOp>(op)) {
       // The input clamped to the result's range, and whether it was out.
       unsigned width = saturate.getResult().getType().getIntOrFloatBitWidth();
       Type wide = saturate.getInput().getType();
@@ -339,7 +369,6 @@ void Writer::emitUpdate(hw::UpdateOp update) {
   maxIndex = std::max<uint64_t>(maxIndex, update.getEnd());
   uint64_t neurons = update.getEnd() - update.getBegin();
   result.cyclesPerStepIdle += 2 * neurons;
-  result.neurons += neurons;
 }
 
 std::string Writer::emitQueueWalk(const std::string &p, hw::QueueOp queue,

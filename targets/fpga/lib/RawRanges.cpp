@@ -105,6 +105,8 @@ std::optional<RawRange> RawRanges::get(Value value) {
     ArrayRef<double> table = lookup.getTable();
     result = RawRange{*std::min_element(table.begin(), table.end()),
                       *std::max_element(table.begin(), table.end())};
+  } else if (auto draw = dyn_cast<sm::XorshiftDrawOp>(op)) {
+    result = RawRange{0, double(draw.getThresholds().size())};
   } else if (isa<sm::StepIndexOp>(op)) {
     // A 31-bit step counter: 2^31 steps of 0.1 ms are 60 hours.
     result = RawRange{0, std::ldexp(1.0, 31) - 1};

@@ -13,6 +13,7 @@
 #include "cajal/Target/FPGA/Passes.h"
 
 #include "cajal/Target/FPGA/FixedPoint.h"
+#include "cajal/Target/FPGA/RandomDraws.h"
 
 #include "cajal/Dialect/Neuro/IR/NeuroOps.h"
 
@@ -80,6 +81,8 @@ double additiveMagnitude(Value value, const FieldMagnitudes &fields,
   } else if (auto load = dyn_cast<sm::LoadOp>(op)) {
     if (sm::FieldOp field = cajal::fpga::lookupField(op, load.getField()))
       largest = fields.lookup(field);
+  } else if (auto draw = dyn_cast<sm::XorshiftDrawOp>(op)) {
+    largest = draw.getThresholds().size();
   } else if (auto random = dyn_cast<sm::RandomOp>(op)) {
     auto params = random.getParams();
     StringRef kind = random.getDistribution();
@@ -192,8 +195,8 @@ std::optional<double> Quantizer::naturalScale(Value value, unsigned depth) {
     return dt;
   if (auto propagator = dyn_cast<nr::PropagatorOp>(op))
     return propagatorScale(propagator, cast<OpResult>(value).getResultNumber());
-  if (isa<sm::StepIndexOp, math::RoundEvenOp, math::RoundOp, math::FloorOp>(
-          op))
+  if (isa<sm::StepIndexOp, sm::XorshiftDrawOp, math::RoundEvenOp,
+          math::RoundOp, math::FloorOp>(op))
     return 1.0;
   if (isa<arith::MulFOp, arith::DivFOp>(op)) {
     std::optional<double> a = naturalScale(op->getOperand(0), depth + 1);
@@ -436,6 +439,9 @@ FailureOr<Value> Quantizer::emitUncached(OpBuilder &builder, Value value,
   if (isa<sm::StepIndexOp>(op))
     return multiplyByConstant(builder, loc, value, 1.0 / scale, scale,
                               std::nullopt);
+  if (isa<sm::XorshiftDrawOp>(op))
+    return multiplyByConstant(builder, loc, value, 1.0 / scale, scale,
+                              operandMagnitude(value, 1.0));
   if (isa<sm::TimestepOp>(op))
     return constant(builder, loc, std::nearbyint(dt / scale));
   if (auto propagator = dyn_cast<nr::PropagatorOp>(op))
@@ -506,7 +512,7 @@ FailureOr<Value> Quantizer::emitUncached(OpBuilder &builder, Value value,
           if (cajal::fpga::lookupField(load, load.getField()) == storing)
             budget.self = k;
       return multiplyByConstant(builder, loc, *raw, k * *natural / scale,
-                                scale, operandMagnitude(*raw, *natural / scale));
+                                scale, operandMagnitude(*raw, 1.0));
     }
     std::optional<double> na = naturalScale(lhs), nb = naturalScale(rhs);
     if (!na)
@@ -531,7 +537,7 @@ FailureOr<Value> Quantizer::emitUncached(OpBuilder &builder, Value value,
       return constant(builder, loc, 0);
     Value product = builder.create<arith::MulFOp>(loc, *a, *b);
     return multiplyByConstant(builder, loc, product, *na * *nb / scale, scale,
-                              operandMagnitude(product, *na * *nb / scale));
+                              operandMagnitude(product, 1.0));
   }
   if (isa<math::RoundEvenOp, math::RoundOp, math::FloorOp>(op)) {
     Value raw;
@@ -716,7 +722,17 @@ struct SimToFixedPoint
       FixedFormat format;
       format.width = stateWidth;
       auto found = overrides.find(name);
-      if (found != overrides.end()) {
+      if (cajal::fpga::isGeneratorField(field)) {
+        if (found != overrides.end()) {
+          field.emitError() << "--fixed " << name
+                            << ": the state of a random generator is 32 "
+                               "bits of raw integer; it takes no format";
+          return WalkResult::interrupt();
+        }
+        // Its bits as a signed 32-bit integer.
+        format.width = 32;
+        format.scale = 1;
+      } else if (found != overrides.end()) {
         if (delayFields.contains(field) && found->second.fraction != 0) {
           field.emitError() << "--fixed " << name
                             << ": a delay is a whole number of steps; give "
@@ -758,7 +774,8 @@ struct SimToFixedPoint
 
   LogicalResult rewrite(sm::ProgramOp program,
                         llvm::StringMap<FormatOverride> &overrides) {
-    if (failed(chooseFormats(program, overrides)))
+    if (failed(cajal::fpga::replaceRandomDraws(program)) ||
+        failed(chooseFormats(program, overrides)))
       return failure();
     double dt = program.getDt().convertToDouble();
     bool ok = true;
@@ -766,6 +783,9 @@ struct SimToFixedPoint
     program.walk([&](sm::InitOp init) {
       init.walk([&](sm::StoreOp store) {
         sm::FieldOp field = cajal::fpga::lookupField(store, store.getField());
+        // A generator's seed is a 32-bit integer already.
+        if (cajal::fpga::isGeneratorField(field))
+          return;
         FixedFormat format = *cajal::fpga::getFieldFormat(field);
         OpBuilder builder(store);
         Location loc = store.getLoc();

@@ -113,7 +113,10 @@ private:
 
   LogicalResult addInputs();
   LogicalResult planRings(sm::StepOp step);
-  LogicalResult convertUpdate(sm::ForEachOp phase, const std::string &name);
+  /// Converts consecutive neuron phases over the same neurons into one
+  /// engine pass: each neuron runs them in order in its read-write cycle.
+  LogicalResult convertUpdate(ArrayRef<sm::ForEachOp> phases,
+                              const std::string &name);
   /// Converts a presynaptic spike phase; `converted` tells whether it
   /// became a phase (not when its population never spikes).
   LogicalResult convertSpikes(sm::ForEachSpikeOp phase, const std::string &name,
@@ -121,6 +124,7 @@ private:
   LogicalResult convertPostSpikes(sm::ForEachSpikeOp phase,
                                   const std::string &name, bool &converted);
   void finishDesign();
+  bool canFuse(ArrayRef<sm::ForEachOp> fused, sm::ForEachOp next);
 
   /// Resets the per-phase state, points the builder into `block` and
   /// converts `body`.
@@ -148,6 +152,12 @@ private:
   /// this body, else its read.
   Value currentOf(const std::string &mem, Location loc);
   Value readOf(const std::string &mem, Location loc);
+  /// Makes `next` the element's word of `mem`, written back at the end.
+  void setCurrent(const std::string &mem, Value next) {
+    current[mem] = next;
+    if (!llvm::is_contained(storedOrder, mem))
+      storedOrder.push_back(mem);
+  }
   Value targetReadOf(const std::string &mem, Location loc);
   /// The step counter, read once per phase.
   Value stepOf(Location loc) {
@@ -251,8 +261,10 @@ Queue &Converter::addQueue(const std::string &name, uint64_t size) {
 Type Converter::typeOf(Value simValue) {
   if (simValue.getType().isInteger(1))
     return intType(1);
+  // Two bits at least: i1 is a boolean (an unsigned wire in Verilog), so a
+  // signed 0 or -1 needs a sign bit of its own.
   std::optional<RawRange> range = ranges.get(simValue);
-  return intType(range ? range->bits() : 64);
+  return intType(range ? std::max(2u, range->bits()) : 64);
 }
 
 Value Converter::constant(Location loc, int64_t c) {
@@ -492,9 +504,21 @@ LogicalResult Converter::convertBlock(Block &block, Value condition) {
             builder.create<hw::MuxOp>(loc, wordType, condition, next, previous);
       else if (next.getType() != wordType)
         next = builder.create<hw::ResizeOp>(loc, wordType, next);
-      current[name] = next;
-      if (!llvm::is_contained(storedOrder, name))
-        storedOrder.push_back(name);
+      setCurrent(name, next);
+    } else if (auto draw = dyn_cast<sm::XorshiftDrawOp>(op)) {
+      if (draw.getIndex() != elementIndex)
+        return op.emitError("the FPGA target draws only with the element's "
+                            "own generator");
+      std::string name = fieldMemory(lookupField(&op, draw.getField())).name;
+      Value previous = currentOf(name, loc);
+      Value next = builder.create<hw::XorshiftOp>(loc, intType(32), previous);
+      values[draw.getResult()] = builder.create<hw::CountReachedOp>(
+          loc, typeOf(draw.getResult()), next, draw.getThresholdsAttr(),
+          draw.getBitsAttr());
+      if (condition)
+        next = builder.create<hw::MuxOp>(loc, intType(32), condition, next,
+                                         previous);
+      setCurrent(name, next);
     } else if (isa<sm::EmitSpikeOp>(op)) {
       spikeCondition = condition ? condition : truth(loc, true);
     } else if (auto branch = dyn_cast<scf::IfOp>(op)) {
@@ -649,8 +673,9 @@ FailureOr<Value> Converter::ringRow(sm::AccumulateOp add, const Ring &ring) {
       constant(loc, ring.neurons)));
 }
 
-LogicalResult Converter::convertUpdate(sm::ForEachOp phase,
+LogicalResult Converter::convertUpdate(ArrayRef<sm::ForEachOp> phases,
                                        const std::string &name) {
+  sm::ForEachOp phase = phases.front();
   auto population = SymbolTable::lookupNearestSymbolFrom<sm::PopulationOp>(
       phase, phase.getGroupAttr());
   if (!population)
@@ -673,6 +698,12 @@ LogicalResult Converter::convertUpdate(sm::ForEachOp phase,
   if (failed(convertBody(phase.getBody().front(), block,
                          phase.getBody().getArgument(0), Value(), delivered)))
     return failure();
+  for (sm::ForEachOp next : phases.drop_front()) {
+    // The same neuron's words, as the previous phase left them.
+    elementIndex = next.getBody().getArgument(0);
+    if (failed(convertBlock(next.getBody().front(), Value())))
+      return failure();
+  }
   if (looksUp)
     return phase.emitError("table lookups in a neuron update are not "
                            "supported by the FPGA target yet");
@@ -919,6 +950,23 @@ void Converter::finishDesign() {
                                ring.neurons);
 }
 
+/// Whether `next` may join the engine pass of `fused`: the same neurons,
+/// no delayed input delivered into it, and one spiking phase at most.
+bool Converter::canFuse(ArrayRef<sm::ForEachOp> fused, sm::ForEachOp next) {
+  sm::ForEachOp first = fused.front();
+  if (!next || next.getGroupAttr() != first.getGroupAttr() ||
+      next.getRangeAttr() != first.getRangeAttr())
+    return false;
+  for (auto &entry : rings)
+    if (entry.second.fusedInto == next.getOperation())
+      return false;
+  auto spikes = [](sm::ForEachOp phase) {
+    return phase->walk([](sm::EmitSpikeOp) { return WalkResult::interrupt(); })
+        .wasInterrupted();
+  };
+  return !(spikes(next) && llvm::any_of(fused, spikes));
+}
+
 FailureOr<hw::DesignOp> Converter::convert() {
   builder.setInsertionPointAfter(program);
   design = builder.create<hw::DesignOp>(program.getLoc(), program.getSymName(),
@@ -941,11 +989,15 @@ FailureOr<hw::DesignOp> Converter::convert() {
   if (step)
     for (Operation &op : step.getBody().front())
       stepPhases.push_back(&op);
-  for (Operation *phase : stepPhases) {
-    Operation &op = *phase;
+  for (size_t k = 0; k < stepPhases.size(); ++k) {
+    Operation &op = *stepPhases[k];
     std::string name = llvm::formatv("P{0}", phases).str();
     if (auto update = dyn_cast<sm::ForEachOp>(op)) {
-      if (failed(convertUpdate(update, name)))
+      SmallVector<sm::ForEachOp> fused{update};
+      while (k + 1 < stepPhases.size() &&
+             canFuse(fused, dyn_cast<sm::ForEachOp>(stepPhases[k + 1])))
+        fused.push_back(cast<sm::ForEachOp>(stepPhases[++k]));
+      if (failed(convertUpdate(fused, name)))
         return fail();
       ++phases;
     } else if (auto spikes = dyn_cast<sm::ForEachSpikeOp>(op)) {

@@ -439,3 +439,40 @@ sim.program @Lookup attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i
     }
   }
 }
+
+// -----
+
+// A fixed-point draw: the element's 32-bit generator state advanced by
+// xorshift32 (<< 13, >> 17 logical, << 5) and stored back, then its top
+// 24 bits counted against each threshold, unsigned.
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK: %[[OLD:.*]] = llvm.load %[[AT:.*]] : !llvm.ptr -> f64
+// CHECK: %[[S0:.*]] = arith.fptosi %[[OLD]] : f64 to i32
+// CHECK: %[[L13:.*]] = arith.shli %[[S0]], %{{.*}} : i32
+// CHECK: %[[S1:.*]] = arith.xori %[[S0]], %[[L13]] : i32
+// CHECK: %[[R17:.*]] = arith.shrui %[[S1]], %{{.*}} : i32
+// CHECK: %[[S2:.*]] = arith.xori %[[S1]], %[[R17]] : i32
+// CHECK: %[[L5:.*]] = arith.shli %[[S2]], %{{.*}} : i32
+// CHECK: %[[S3:.*]] = arith.xori %[[S2]], %[[L5]] : i32
+// CHECK: %[[NEW:.*]] = arith.sitofp %[[S3]] : i32 to f64
+// CHECK: llvm.store %[[NEW]], %[[AT]] : f64, !llvm.ptr
+// CHECK: %[[TOP:.*]] = arith.shrui %[[S3]], %{{.*}} : i32
+// CHECK: %[[TOP64:.*]] = arith.extui %[[TOP]] : i32 to i64
+// CHECK: arith.cmpi uge, %[[TOP64]], %{{.*}} : i64
+// CHECK: arith.cmpi uge, %[[TOP64]], %{{.*}} : i64
+// CHECK-NOT: arith.cmpi uge
+// CHECK: arith.uitofp %{{.*}} : i64 to f64
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[4] {
+    sim.field @rng internal unit "1"
+    sim.field @x state unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %n = sim.xorshift_draw @P::@rng[%i] thresholds [2156076, 6695184] bits 24 : f64
+      sim.store %n, @P::@x[%i] : f64
+      sim.yield
+    }
+  }
+}

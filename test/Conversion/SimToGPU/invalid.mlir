@@ -45,3 +45,21 @@ sim.program @Lookup attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i
     }
   }
 }
+
+// -----
+
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[4] {
+    sim.field @rng internal unit "1"
+    sim.field @x state unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{xorshift draws (fixed-point arithmetic) are not supported by the CUDA target}}
+      %n = sim.xorshift_draw @P::@rng[%i] thresholds [3] bits 24 : f64
+      sim.store %n, @P::@x[%i] : f64
+      sim.yield
+    }
+  }
+}

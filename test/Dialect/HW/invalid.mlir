@@ -192,3 +192,21 @@ hw.design @D attributes {dt = 1.0e-4 : f64, steps = 1 : i64} {
 %c = hw.constant 1 : i1
 // expected-error @+1 {{expects parent op to be one of 'hw.update, hw.spike_walk, hw.column_walk'}}
 hw.saturation %c
+
+// -----
+
+%s = hw.constant 1 : i32
+// expected-error @+1 {{needs ascending thresholds in [0, 2^24]}}
+%n = hw.count_reached %s thresholds [7, 2] bits 24 : i3
+
+// -----
+
+%s = hw.constant 1 : i32
+// expected-error @+1 {{compares 1 to 32 bits of the state, not 0}}
+%n = hw.count_reached %s thresholds [] bits 0 : i3
+
+// -----
+
+%s = hw.constant 1 : i32
+// expected-error @+1 {{counts to 2: its result needs 3 bits}}
+%n = hw.count_reached %s thresholds [1, 2] bits 24 : i2

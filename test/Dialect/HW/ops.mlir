@@ -44,6 +44,11 @@ hw.design @Engine attributes {dt = 1.0e-4 : f64, steps = 100 : i64} {
     %p = hw.mul %v, %k : i24, i19 -> i41
     // CHECK: hw.shr %{{.*}} by 24 : i41 -> i17
     %s = hw.shr %p by 24 : i41 -> i17
+    // CHECK: %[[NEXT:.*]] = hw.xorshift %{{.*}}
+    // CHECK: hw.count_reached %[[NEXT]] thresholds [2156076, 6695184] bits 24 : i3
+    %state = hw.constant 12345 : i32
+    %advanced = hw.xorshift %state
+    %count = hw.count_reached %advanced thresholds [2156076, 6695184] bits 24 : i3
     // CHECK: hw.add %{{.*}}, %{{.*}} : i24, i17 -> i25
     %sum = hw.add %v, %s : i24, i17 -> i25
     // CHECK: hw.sub %{{.*}}, %{{.*}} : i25, i24 -> i26

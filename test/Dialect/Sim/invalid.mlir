@@ -391,3 +391,85 @@ sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
     }
   }
 }
+
+// -----
+
+// A fixed-point draw: ascending thresholds within 2^bits, 1 to 32 bits,
+// the element's own generator.
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @rng internal unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{needs ascending thresholds in [0, 2^24]}}
+      %n = sim.xorshift_draw @P::@rng[%i] thresholds [5, 3] bits 24 : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @rng internal unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{needs ascending thresholds in [0, 2^4]}}
+      %n = sim.xorshift_draw @P::@rng[%i] thresholds [3, 17] bits 4 : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @rng internal unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{compares 1 to 32 bits of the state, not 40}}
+      %n = sim.xorshift_draw @P::@rng[%i] thresholds [3] bits 40 : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @rng internal unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{writes another element than its phase's own; use 'sim.accumulate'}}
+      %n = sim.xorshift_draw @P::@rng[%c0] thresholds [3] bits 24 : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{@P::@rng}}
+      %n = sim.xorshift_draw @P::@rng[%i] thresholds [3] bits 24 : f64
+      sim.yield
+    }
+  }
+}

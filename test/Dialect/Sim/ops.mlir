@@ -10,12 +10,14 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
   // CHECK-NEXT: sim.field @tau_m parameter unit "s"
   // CHECK-NEXT: sim.field @I input unit "A"
   // CHECK-NEXT: sim.field @refractory_until internal unit "s"
+  // CHECK-NEXT: sim.field @rng internal unit "1"
   sim.population @P[4000] {
     sim.field @v state unit "V"
     sim.field @ge state unit "V"
     sim.field @tau_m parameter unit "s"
     sim.field @I input unit "A"
     sim.field @refractory_until internal unit "s"
+    sim.field @rng internal unit "1"
   }
   // CHECK: sim.connectivity @exc @P [0, 3200] -> @P [0, 4000] rule "fixed_probability" {p = 2.000000e-02 : f64} {autapses = true, multapses = false, stream = 0 : i64}
   sim.connectivity @exc @P [0, 3200] -> @P [0, 4000] rule "fixed_probability" {p = 0.02 : f64} {autapses = true, multapses = false, stream = 0 : i64}
@@ -47,6 +49,7 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
     // CHECK: sim.timestep : f64
     // CHECK: sim.step_index : f64
     // CHECK: sim.table_lookup %{{.*}} in [4.000000e+00, 2.000000e+00, 0.000000e+00] : f64
+    // CHECK: sim.xorshift_draw @P::@rng[%{{.*}}] thresholds [2156076, 6695184] bits 24 : f64
     // CHECK: sim.load @P::@v[%{{.*}}] : f64
     // CHECK: sim.emit_spike @P[%{{.*}}]
     sim.for_each @P range [0, 4000] {
@@ -55,6 +58,7 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
       %dt = sim.timestep : f64
       %n = sim.step_index : f64
       %decay = sim.table_lookup %n in [4.0, 2.0, 0.0] : f64
+      %count = sim.xorshift_draw @P::@rng[%i] thresholds [2156076, 6695184] bits 24 : f64
       %v = sim.load @P::@v[%i] : f64
       %th = arith.constant -5.0e-2 : f64
       %spike = arith.cmpf ogt, %v, %th : f64

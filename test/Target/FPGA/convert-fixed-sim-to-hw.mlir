@@ -1,5 +1,5 @@
 // RUN: cajal-opt %s -split-input-file --sim-to-fixed-point --convert-fixed-sim-to-hw | FileCheck %s
-// RUN: cajal-opt %s -split-input-file --sim-to-fixed-point --convert-fixed-sim-to-hw | cajal-opt --hw-export-verilog -o /dev/null | FileCheck %s --check-prefix=VERILOG
+// RUN: cajal-opt %s -split-input-file --sim-to-fixed-point --convert-fixed-sim-to-hw | cajal-opt -split-input-file --hw-export-verilog -o /dev/null | FileCheck %s --check-prefix=VERILOG
 
 // A leaky neuron with refractoriness and delayed input from its own
 // spikes: block RAMs for its fields, its delay ring (delay + 2 rows) and
@@ -117,5 +117,76 @@ sim.program @Net attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64
       sim.accumulate %w, @P::@v[%post] {delay_steps = 2 : i64} : f64
       sim.yield
     }
+  }
+}
+
+// -----
+
+// The neuron update and the drive (both over P) become one engine pass;
+// each draw reads, advances and writes back its generator word, and
+// compares its top 24 bits with the table.
+// CHECK-LABEL: hw.design @Drive
+// CHECK: hw.memory @m_P___draw3[4] : i32 signed init "P.__draw3"
+// CHECK: hw.memory @m_S___draw4[2] : i32 signed init "S.__draw4"
+// CHECK: hw.update @P0[0, 4) spikes @P {
+// CHECK: %[[STATE:.*]] = hw.read @m_P___draw3 : i32
+// CHECK: %[[NEXT:.*]] = hw.xorshift %[[STATE]]
+// CHECK: %[[COUNT:.*]] = hw.count_reached %[[NEXT]] thresholds [2156076, 6695184, 11353742, 14459447, 15971436, 16544399, 16720309, 16765279, 16775042, 16776869, 16777167, 16777210, 16777215] bits 24 : i5
+// CHECK: hw.mul %[[COUNT]], %{{.*}} : i5, i19 -> i22
+// CHECK: hw.write @m_P___draw3, %[[NEXT]] : i32
+// CHECK: hw.spike
+// CHECK-NOT: hw.update @P{{.*}}[0, 4)
+// CHECK: hw.update @P1[0, 2) spikes @S {
+// CHECK: %[[TRIAL:.*]] = hw.count_reached %{{.*}} thresholds [12582912] bits 24 : i2
+// CHECK: %[[FIRE:.*]] = hw.icmp gt %[[TRIAL]], %{{.*}} : i2, i2
+// CHECK: hw.spike %[[FIRE]]
+
+// VERILOG: wire [31:0] [[S1:P0_t[0-9]+]] = m_P___draw3_rd ^ (m_P___draw3_rd << 13);
+// VERILOG-NEXT: wire [31:0] [[S2:P0_t[0-9]+]] = [[S1]] ^ ([[S1]] >> 17);
+// VERILOG-NEXT: wire signed [31:0] [[S3:P0_t[0-9]+]] = [[S2]] ^ ([[S2]] << 5);
+// VERILOG-NEXT: wire signed [4:0] {{P0_t[0-9]+}} = ([[S3]][31:8] >= 25'd2156076) + ([[S3]][31:8] >= 25'd6695184) + {{.*}} + ([[S3]][31:8] >= 25'd16777215);
+// VERILOG: m_P___draw3_we = 1'b1; m_P___draw3_wa = i; m_P___draw3_wd = [[S3]];
+sim.program @Drive attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64} {
+  %n = arith.constant 40.0 : f64
+  %p = arith.constant 0.05 : f64
+  %rate = arith.constant 0.25 : f64
+  %w = arith.constant 1.0e-4 : f64
+  %th = arith.constant 2.0e-2 : f64
+  %zero = arith.constant 0.0 : f64
+  sim.population @P[4] {
+    sim.field @v state unit "V"
+  }
+  sim.population @S[2] {
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %v = sim.load @P::@v[%i] : f64
+      %fire = arith.cmpf ogt, %v, %th : f64
+      scf.if %fire {
+        sim.emit_spike @P[%i]
+        sim.store %zero, @P::@v[%i] : f64
+      }
+      sim.yield
+    }
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %k = sim.random "binomial" stream 3 entity %i(%n, %p) : f64
+      %dv = arith.mulf %k, %w : f64
+      %v = sim.load @P::@v[%i] : f64
+      %sum = arith.addf %v, %dv : f64
+      sim.store %sum, @P::@v[%i] : f64
+      sim.yield
+    }
+    sim.for_each @S {
+    ^bb0(%i: index):
+      %u = sim.random "uniform01" stream 4 entity %i : f64
+      %fire = arith.cmpf olt, %u, %rate : f64
+      scf.if %fire {
+        sim.emit_spike @S[%i]
+      }
+      sim.yield
+    }
+    sim.record_spikes @P
   }
 }

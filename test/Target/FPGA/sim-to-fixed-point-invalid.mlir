@@ -43,6 +43,7 @@ sim.program @Divide attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i
 
 // -----
 
+// Counts and trials have tables; other draws (noise) not yet.
 sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
   %p = arith.constant 1.0e-3 : f64
   sim.population @P[2] {
@@ -50,11 +51,112 @@ sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64
   sim.step {
     sim.for_each @P {
     ^bb0(%i: index):
-      // expected-error @+1 {{random draws in a time step are not supported by the FPGA target yet}}
-      %u = sim.random "uniform01" stream 3 entity %i : f64
+      // expected-error @+1 {{'normal01' draws in a time step are not supported by the FPGA target yet (binomial and Poisson counts and uniform draws compared with a constant are)}}
+      %u = sim.random "normal01" stream 3 entity %i : f64
       %fire = arith.cmpf olt, %u, %p : f64
       scf.if %fire {
         sim.emit_spike @P[%i]
+      }
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+// A uniform draw used as a number, not only compared with a constant.
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[2] {
+    sim.field @x state unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{'uniform01' draws in a time step are not supported by the FPGA target yet}}
+      %u = sim.random "uniform01" stream 3 entity %i : f64
+      sim.store %u, @P::@x[%i] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+// Poisson(1000): some 400 counts are likelier than 2^-25.
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %mean = arith.constant 1000.0 : f64
+  sim.population @P[2] {
+    sim.field @x state unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{a poisson(1000) draw needs a table of more than 64 entries on the FPGA target (its counts spread too widely)}}
+      %k = sim.random "poisson" stream 3 entity %i(%mean) : f64
+      sim.store %k, @P::@x[%i] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+// A rate per neuron would need a table per neuron.
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %n = arith.constant 10.0 : f64
+  sim.population @P[2] {
+    sim.field @p parameter unit "1"
+    sim.field @x state unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %p = sim.load @P::@p[%i] : f64
+      // expected-error @+1 {{a 'binomial' draw whose parameters vary per neuron or step is not supported by the FPGA target yet}}
+      %k = sim.random "binomial" stream 3 entity %i(%n, %p) : f64
+      sim.store %k, @P::@x[%i] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %n = arith.constant 2.5 : f64
+  %p = arith.constant 0.5 : f64
+  sim.population @P[2] {
+    sim.field @x state unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      // expected-error @+1 {{a binomial(2.5, 0.5) draw needs a whole count n >= 0 and a probability p in [0, 1]}}
+      %k = sim.random "binomial" stream 3 entity %i(%n, %p) : f64
+      sim.store %k, @P::@x[%i] : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+// Draws per synapse (transmission failures) have no generator yet.
+sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %p = arith.constant 0.5 : f64
+  %w = arith.constant 1.0e-3 : f64
+  sim.population @P[2] {
+    sim.field @v state unit "V"
+  }
+  sim.connectivity @c @P [0, 2] -> @P [0, 2] rule "all_to_all" {} {autapses = true, multapses = false, stream = 1 : i64}
+  sim.step {
+    sim.for_each_spike @c {
+    ^bb0(%pre: index, %post: index, %syn: index):
+      // expected-error @+1 {{random draws outside a neuron's update are not supported by the FPGA target yet}}
+      %u = sim.random "uniform01" stream 3 entity %syn : f64
+      %pass = arith.cmpf olt, %u, %p : f64
+      scf.if %pass {
+        sim.accumulate %w, @P::@v[%post] : f64
       }
       sim.yield
     }

@@ -244,3 +244,83 @@ sim.program @Gate attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64
     }
   }
 }
+
+// -----
+
+// Random counts in fixed point: a binomial count (a Poisson drive) and a
+// uniform draw below a constant (a Poisson source) become draws from a
+// 32-bit xorshift state per neuron, a new field seeded at set-up from the
+// draw's Philox stream, by inversion of a 24-bit table of the count's
+// cumulative distribution.
+// CHECK-LABEL: sim.program @Drive
+// CHECK: sim.population @P[4] {
+// CHECK: sim.field @__draw3 internal unit "1" {fixed_draw = "binomial(40, 0.05), 13 table entries, probability error 2.958709e-08", fixed_scale = 1.000000e+00 : f64, fixed_width = 32 : i64}
+// CHECK: sim.population @S[2] {
+// CHECK-NEXT: sim.field @__draw4 internal unit "1" {fixed_draw = "uniform01 < 0.25, 1 table entry, probability error 0.000000e+00", fixed_scale = 1.000000e+00 : f64, fixed_width = 32 : i64}
+// The seed: floor(uniform(1, 2^32)), as a signed word, never 0.
+// CHECK: sim.init {
+// CHECK: sim.for_each @P {
+// CHECK-NEXT: ^bb0(%[[I:.*]]: index):
+// CHECK: %[[U:.*]] = sim.random "uniform" stream 3 entity %[[I]](%{{.*}}, %{{.*}}) : f64
+// CHECK: %[[WHOLE:.*]] = math.floor %[[U]] : f64
+// CHECK: %[[STATE:.*]] = arith.minimumf %[[WHOLE]], %{{.*}} : f64
+// CHECK: %[[HIGH:.*]] = arith.cmpf oge, %[[STATE]], %{{.*}} : f64
+// CHECK: %[[WRAPPED:.*]] = arith.subf %[[STATE]], %{{.*}} : f64
+// CHECK: %[[WORD:.*]] = arith.select %[[HIGH]], %[[WRAPPED]], %[[STATE]] : f64
+// CHECK-NEXT: sim.store %[[WORD]], @P::@__draw3[%[[I]]] : f64
+// CHECK: sim.for_each @S {
+// CHECK: sim.random "uniform" stream 4
+// CHECK: sim.store %{{.*}}, @S::@__draw4
+// CHECK: sim.step {
+// CHECK: sim.for_each @P {
+// CHECK: %[[COUNT:.*]] = sim.xorshift_draw @P::@__draw3[%{{.*}}] thresholds [2156076, 6695184, 11353742, 14459447, 15971436, 16544399, 16720309, 16765279, 16775042, 16776869, 16777167, 16777210, 16777215] bits 24 : f64
+// CHECK: arith.mulf %[[COUNT]], %{{.*}} : f64
+// CHECK: sim.for_each @S {
+// CHECK: %[[TRIAL:.*]] = sim.xorshift_draw @S::@__draw4[%{{.*}}] thresholds [12582912] bits 24 : f64
+// CHECK: %[[FIRE:.*]] = arith.cmpf ogt, %[[TRIAL]], %{{.*}} : f64
+// CHECK: scf.if %[[FIRE]] {
+// CHECK-NOT: sim.random
+sim.program @Drive attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64} {
+  %n = arith.constant 40.0 : f64
+  %p = arith.constant 0.05 : f64
+  %rate = arith.constant 0.25 : f64
+  %w = arith.constant 1.0e-4 : f64
+  %th = arith.constant 2.0e-2 : f64
+  %zero = arith.constant 0.0 : f64
+  sim.population @P[4] {
+    sim.field @v state unit "V"
+  }
+  sim.population @S[2] {
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %v = sim.load @P::@v[%i] : f64
+      %fire = arith.cmpf ogt, %v, %th : f64
+      scf.if %fire {
+        sim.emit_spike @P[%i]
+        sim.store %zero, @P::@v[%i] : f64
+      }
+      sim.yield
+    }
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %k = sim.random "binomial" stream 3 entity %i(%n, %p) : f64
+      %dv = arith.mulf %k, %w : f64
+      %v = sim.load @P::@v[%i] : f64
+      %sum = arith.addf %v, %dv : f64
+      sim.store %sum, @P::@v[%i] : f64
+      sim.yield
+    }
+    sim.for_each @S {
+    ^bb0(%i: index):
+      %u = sim.random "uniform01" stream 4 entity %i : f64
+      %fire = arith.cmpf olt, %u, %rate : f64
+      scf.if %fire {
+        sim.emit_spike @S[%i]
+      }
+      sim.yield
+    }
+    sim.record_spikes @P
+  }
+}

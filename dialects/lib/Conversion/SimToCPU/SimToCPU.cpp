@@ -375,6 +375,8 @@ private:
                                  FunctionState &state, IRMapping &mapping);
   void cloneBody(Block &body, IRMapping &mapping);
   LogicalResult lowerSimOps(FunctionState &state);
+  /// The generator step and table inversion of a fixed-point draw.
+  Value lowerXorshiftDraw(sm::XorshiftDrawOp draw, FunctionState &state);
 
   Value fieldPointer(FunctionState &state, SymbolRefAttr field) {
     std::string key = fieldKey(field);
@@ -1152,6 +1154,42 @@ LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
   return success();
 }
 
+Value Lowering::lowerXorshiftDraw(sm::XorshiftDrawOp draw,
+                                  FunctionState &state) {
+  Location loc = draw.getLoc();
+  Type i32 = builder.getI32Type(), i64 = builder.getI64Type();
+  Value address = elementAddress(loc, fieldPointer(state, draw.getField()),
+                                 draw.getIndex());
+  Value bits = builder.create<arith::FPToSIOp>(
+      loc, i32, builder.create<LLVM::LoadOp>(loc, f64, address));
+  auto constant = [&](int64_t value) {
+    return builder.create<arith::ConstantIntOp>(loc, value, 32);
+  };
+  auto mix = [&](Value s, bool left, int64_t amount) -> Value {
+    Value shifted =
+        left ? builder.create<arith::ShLIOp>(loc, s, constant(amount))
+                   .getResult()
+             : builder.create<arith::ShRUIOp>(loc, s, constant(amount))
+                   .getResult();
+    return builder.create<arith::XOrIOp>(loc, s, shifted);
+  };
+  bits = mix(mix(mix(bits, true, 13), false, 17), true, 5);
+  builder.create<LLVM::StoreOp>(
+      loc, builder.create<arith::SIToFPOp>(loc, f64, bits), address);
+  // The top bits, unsigned, against each threshold (up to 2^32: i64).
+  Value top = builder.create<arith::ExtUIOp>(
+      loc, i64,
+      builder.create<arith::ShRUIOp>(loc, bits, constant(32 - draw.getBits())));
+  Value count = constI64(loc, 0);
+  for (int64_t threshold : draw.getThresholds()) {
+    Value reached = builder.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::uge, top, constI64(loc, threshold));
+    count = builder.create<arith::AddIOp>(
+        loc, count, builder.create<arith::ExtUIOp>(loc, i64, reached));
+  }
+  return builder.create<arith::UIToFPOp>(loc, f64, count);
+}
+
 LogicalResult Lowering::lowerSimOps(FunctionState &state) {
   SmallVector<Operation *> ops;
   state.func->walk([&](Operation *op) {
@@ -1170,6 +1208,11 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
       Value address = elementAddress(
           loc, fieldPointer(state, store.getField()), store.getIndex());
       builder.create<LLVM::StoreOp>(loc, store.getValue(), address);
+    } else if (auto draw = dyn_cast<sm::XorshiftDrawOp>(op)) {
+      if (state.kernel)
+        return op->emitError("xorshift draws (fixed-point arithmetic) are not "
+                             "supported by the CUDA target");
+      draw.replaceAllUsesWith(lowerXorshiftDraw(draw, state));
     } else if (auto acc = dyn_cast<sm::AccumulateOp>(op)) {
       Value base;
       if (auto delay = acc.getDelayStepsAttr()) {

@@ -242,6 +242,26 @@ LogicalResult ShrOp::verify() {
   return success();
 }
 
+LogicalResult CountReachedOp::verify() {
+  int64_t bits = getBits();
+  if (bits < 1 || bits > 32)
+    return emitOpError() << "compares 1 to 32 bits of the state, not "
+                         << bits;
+  int64_t previous = 0;
+  for (int64_t threshold : getThresholds()) {
+    if (threshold < previous || threshold > (int64_t(1) << bits))
+      return emitOpError() << "needs ascending thresholds in [0, 2^" << bits
+                           << "]";
+    previous = threshold;
+  }
+  // The count's bits, and a sign bit.
+  unsigned needed = llvm::bit_width(getThresholds().size()) + 1;
+  if (getType().getIntOrFloatBitWidth() < needed)
+    return emitOpError() << "counts to " << getThresholds().size()
+                         << ": its result needs " << needed << " bits";
+  return success();
+}
+
 LogicalResult SaturateOp::verify() {
   if (getResult().getType().getIntOrFloatBitWidth() < 2 ||
       getResult().getType().getIntOrFloatBitWidth() >

@@ -193,6 +193,24 @@ LogicalResult RecordStateOp::verify() {
   return success();
 }
 
+/// A neuron phase writes only its own element: the index is the phase's
+/// element argument and the field belongs to the phase's group.
+static LogicalResult verifyOwnElementWrite(Operation *op, SymbolRefAttr field,
+                                           Value index) {
+  auto phase = op->getParentOfType<ForEachOp>();
+  if (!phase)
+    return op->emitOpError() << "writes only inside 'sim.for_each' or "
+                                "'sim.for_each_spike'; use 'sim.accumulate' "
+                                "from other phases";
+  if (index != phase.getBody().front().getArgument(0))
+    return op->emitOpError() << "writes another element than its phase's "
+                                "own; use 'sim.accumulate'";
+  if (field.getRootReference() != phase.getGroupAttr().getAttr())
+    return op->emitOpError() << "writes a field of another group than "
+                             << phase.getGroupAttr() << "; use 'sim.accumulate'";
+  return success();
+}
+
 LogicalResult StoreOp::verify() {
   if (failed(verifyFieldRef(*this, getField())))
     return failure();
@@ -212,18 +230,7 @@ LogicalResult StoreOp::verify() {
                               "use 'sim.accumulate'";
     return success();
   }
-  auto phase = (*this)->getParentOfType<ForEachOp>();
-  if (!phase)
-    return emitOpError() << "writes only inside 'sim.for_each' or "
-                            "'sim.for_each_spike'; use 'sim.accumulate' from "
-                            "other phases";
-  if (getIndex() != phase.getBody().front().getArgument(0))
-    return emitOpError() << "writes another element than its phase's own; "
-                            "use 'sim.accumulate'";
-  if (getField().getRootReference() != phase.getGroupAttr().getAttr())
-    return emitOpError() << "writes a field of another group than "
-                         << phase.getGroupAttr() << "; use 'sim.accumulate'";
-  return success();
+  return verifyOwnElementWrite(*this, getField(), getIndex());
 }
 
 LoadOp AccumulateOp::getDelayLoad() {
@@ -269,6 +276,25 @@ LogicalResult RandomOp::verify() {
     }
   return emitOpError() << "has unknown distribution '" << getDistribution()
                        << "'";
+}
+
+LogicalResult XorshiftDrawOp::verify() {
+  if (failed(verifyFieldRef(*this, getField())))
+    return failure();
+  int64_t bits = getBits();
+  if (bits < 1 || bits > 32)
+    return emitOpError() << "compares 1 to 32 bits of the state, not "
+                         << bits;
+  int64_t previous = 0;
+  for (int64_t threshold : getThresholds()) {
+    if (threshold < previous || threshold > (int64_t(1) << bits))
+      return emitOpError() << "needs ascending thresholds in [0, 2^" << bits
+                           << "]";
+    previous = threshold;
+  }
+  if ((*this)->getParentOfType<ForEachSpikeOp>())
+    return emitOpError() << "draws only in a neuron phase ('sim.for_each')";
+  return verifyOwnElementWrite(*this, getField(), getIndex());
 }
 
 LogicalResult TableLookupOp::verify() {

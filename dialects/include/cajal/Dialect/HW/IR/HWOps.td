@@ -414,4 +414,38 @@ def HW_SaturateOp : HW_Op<"saturate", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Random draws.
+//===----------------------------------------------------------------------===//
+
+def HW_XorshiftOp : HW_Op<"xorshift", [Pure]> {
+  let summary = "the next state of a 32-bit xorshift generator";
+  let description = [{
+    Marsaglia's xorshift32 on the bits of `state`: `s ^= s << 13;
+    s ^= s >> 17; s ^= s << 5` with logical shifts (sim.xorshift_draw's
+    step). Exclusive-ors of wires: no adder, no multiplier.
+  }];
+  let arguments = (ins I32:$state);
+  let results = (outs I32:$result);
+  let assemblyFormat = "$state attr-dict";
+}
+
+def HW_CountReachedOp : HW_Op<"count_reached", [Pure]> {
+  let summary = "how many thresholds the top bits of a state reach";
+  let description = [{
+    The number of ascending `thresholds` at most the top `bits` bits of
+    `state`, read unsigned: a count drawn by inversion of its tabulated
+    cumulative distribution (sim.xorshift_draw). One comparator per
+    threshold and an adder of their outcomes; the result is a non-negative
+    count, one bit wider than it needs so that it reads as signed.
+  }];
+  let arguments = (ins I32:$state, DenseI64ArrayAttr:$thresholds,
+                       I64Attr:$bits);
+  let results = (outs AnyInteger:$result);
+  let assemblyFormat = [{
+    $state `thresholds` $thresholds `bits` $bits attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // CAJAL_DIALECT_HW_HWOPS_TD

@@ -321,6 +321,29 @@ def Sim_RandomOp : Sim_Op<"random"> {
   let hasVerifier = 1;
 }
 
+def Sim_XorshiftDrawOp : Sim_Op<"xorshift_draw",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "a count drawn from a tabulated distribution by a per-element generator";
+  let description = [{
+    The fixed-point form of a random count (binomial, Poisson), the same on
+    the CPU and on an FPGA. `field[index]` holds the element's 32-bit
+    generator state (its bits read as a signed integer, never 0). The op
+    advances it by Marsaglia's xorshift32 (`s ^= s << 13; s ^= s >> 17;
+    s ^= s << 5`, logical shifts), stores it, and returns how many of the
+    ascending `thresholds` the state's top `bits` bits, read unsigned, reach:
+    with `thresholds[k] = round(P(X <= k) * 2^bits)` that count is X drawn by
+    inversion of its cumulative distribution.
+  }];
+  let arguments = (ins SymbolRefAttr:$field, Index:$index,
+                       DenseI64ArrayAttr:$thresholds, I64Attr:$bits);
+  let results = (outs F64:$result);
+  let assemblyFormat = [{
+    $field `[` $index `]` `thresholds` $thresholds `bits` $bits attr-dict
+    `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Sim_YieldOp : Sim_Op<"yield", [Pure, Terminator, ReturnLike,
     ParentOneOf<["ForEachOp", "ForEachSpikeOp"]>]> {
   let summary = "ends a phase body";

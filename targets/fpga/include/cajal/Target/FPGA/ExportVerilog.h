@@ -25,7 +25,6 @@ struct VerilogDesign {
   /// lines), when the design has a host-filled queue.
   std::string inputSpikes;
   bool hasInputs = false;
-  uint64_t neurons = 0;
   uint64_t synapses = 0;
   /// Cycles of a step without spikes.
   uint64_t cyclesPerStepIdle = 0;
