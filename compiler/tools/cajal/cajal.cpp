@@ -249,7 +249,7 @@ std::optional<FPGAModel> lowerForFPGA(const std::string &file,
 /// prints as Verilog.
 int emitHardware(const std::string &file, const FrontendOptions &options,
                  const FixedPointOptions &fixedPoint, bool specialize,
-                 bool colors) {
+                 bool hostPort, bool colors) {
   std::optional<FPGAModel> model =
       lowerForFPGA(file, options, fixedPoint, specialize, colors);
   if (!model)
@@ -257,9 +257,11 @@ int emitHardware(const std::string &file, const FrontendOptions &options,
   mlir::ModuleOp module = *model->lowered.ir;
   llvm::SmallVector<sim::ProgramOp> programs(module.getOps<sim::ProgramOp>());
   for (sim::ProgramOp program : programs) {
-    if (mlir::failed(fpga::convertSimToHW(program, model->setup->handle(),
-                                          /*warnOmissions=*/false)))
+    auto design = fpga::convertSimToHW(program, model->setup->handle(),
+                                       /*warnOmissions=*/false);
+    if (mlir::failed(design))
       return 1;
+    design->setNoHostPort(!hostPort);
     program.erase();
   }
   module.print(llvm::outs());
@@ -272,13 +274,14 @@ int emitHardware(const std::string &file, const FrontendOptions &options,
 int buildFPGA(const std::string &file, const std::string &dir,
               const FrontendOptions &options,
               const FixedPointOptions &fixedPoint, bool specialize,
-              bool netlist, bool colors) {
+              bool hostPort, bool netlist, bool colors) {
   std::optional<FPGAModel> model =
       lowerForFPGA(file, options, fixedPoint, specialize, colors);
   if (!model)
     return 1;
   auto summary =
-      fpga::writeDesign(*model->lowered.ir, model->setup->handle(), dir);
+      fpga::writeDesign(*model->lowered.ir, model->setup->handle(), dir,
+                        hostPort);
   if (!summary) {
     llvm::errs() << "error: " << llvm::toString(summary.takeError()) << "\n";
     return 1;
@@ -358,6 +361,14 @@ int main(int argc, char **argv) {
     command->add_option("--fixed-width", fixedPoint.stateWidth,
                         "Bits of a field's raw value (default 24)")
         ->check(CLI::Range(8, 48));
+  };
+  // The FPGA design's host port, shared by emit and build.
+  bool noHostPort = false;
+  auto addHostPortOption = [&](CLI::App *command) {
+    command->add_flag("--no-host-port", noHostPort,
+                      "fpga / hw: leave out the host port to the memories "
+                      "(a smaller design; memories are then set only by "
+                      "their images at configuration)");
   };
 
   std::string emitFile, stage = "neuro";
@@ -450,6 +461,8 @@ int main(int argc, char **argv) {
                     "Print the model-file location of every operation");
   for (CLI::App *command : {runCmd, emitCmd, buildCmd})
     addNumericOptions(command);
+  for (CLI::App *command : {emitCmd, buildCmd})
+    addHostPortOption(command);
 
   try {
     app.parse(argc, argv);
@@ -542,9 +555,15 @@ int main(int argc, char **argv) {
 
   if (*buildCmd && target == "fpga")
     return buildFPGA(buildFile, buildDir, options, fixedPoint,
-                     !buildRuntimeParameters, netlist, colors);
+                     !buildRuntimeParameters, !noHostPort, netlist, colors);
   if (*buildCmd && netlist) {
     llvm::errs() << "error: --netlist needs --target fpga\n";
+    return 1;
+  }
+  // (An FPGA build has returned above.)
+  if (noHostPort && !(*emitCmd && stage == "hw")) {
+    llvm::errs() << "error: --no-host-port needs --target fpga or "
+                    "--stage=hw\n";
     return 1;
   }
 
@@ -576,7 +595,7 @@ int main(int argc, char **argv) {
 
   if (*emitCmd && stage == "hw")
     return emitHardware(emitFile, options, fixedPoint, !emitRuntimeParameters,
-                        colors);
+                        !noHostPort, colors);
   if (*emitCmd) {
     Stage emitStage = stage == "neuro"     ? Stage::Neuro
                       : stage == "sim"     ? Stage::Sim

@@ -65,7 +65,7 @@ LogicalResult checkDesign(ModuleOp module) {
 }
 
 llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
-                                          StringRef dir) {
+                                          StringRef dir, bool hostPort) {
   sm::ProgramOp program = onlyProgram(module);
   if (!program)
     return llvm::createStringError("no sim.program to build a design from");
@@ -75,6 +75,7 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
     return llvm::createStringError("the design could not be generated");
   // The design lives next to the program until it is written.
   hw::DesignOp design = *converted;
+  design.setNoHostPort(!hostPort);
   auto erase = llvm::make_scope_exit([&] { design.erase(); });
   VerilogDesign verilog = exportVerilog(design);
   if (std::error_code error = llvm::sys::fs::create_directories(dir))

@@ -520,6 +520,37 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
   result.cyclesPerStepIdle += 1;
 }
 
+/// The host port's reads: the word read at the request, sign-extended to
+/// the port's width.
+void writeHostReads(llvm::raw_ostream &os, ArrayRef<hw::MemoryOp> host,
+                    unsigned hostDataBits) {
+  os << "\n  // Host reads: the word read at the request, sign-extended.\n"
+        "  assign host_ready = state == S_IDLE;\n"
+        "  reg [7:0] host_read_memory;\n"
+        "  always @(posedge clk) begin\n"
+        "    host_rvalid <= !rst && state == S_IDLE && !step_start && "
+        "host_valid && !host_write;\n"
+        "    host_read_memory <= host_memory;\n"
+        "  end\n"
+        "  always @* begin\n"
+        "    host_rdata = 0;\n"
+        "    case (host_read_memory)\n";
+  for (auto [id, constMem] : llvm::enumerate(host)) {
+    hw::MemoryOp mem = constMem;
+    unsigned width = mem.getWidth();
+    std::string word = (mem.getSymName() + "_rd").str();
+    std::string fill = mem.getIsSigned()
+                           ? word + "[" + std::to_string(width - 1) + "]"
+                           : std::string("1'b0");
+    std::string extended = width == hostDataBits
+                               ? word
+                               : "{{" + std::to_string(hostDataBits - width) +
+                                     "{" + fill + "}}, " + word + "}";
+    os << llvm::formatv("      8'd{0}: host_rdata = {1};\n", id, extended);
+  }
+  os << "      default: ;\n    endcase\n  end\n";
+}
+
 VerilogDesign Writer::write() {
   collect();
   for (Operation &op : design.getBody().front()) {
@@ -552,6 +583,7 @@ VerilogDesign Writer::write() {
   unsigned indexBits = counterBits(maxIndex);
   unsigned synapseBits = counterBits(maxSynapses);
   std::vector<hw::MemoryOp> host = hostMemories(design);
+  bool hostPort = !design.getNoHostPort();
   unsigned hostAddressBits = 1, hostDataBits = 1;
   uint64_t hostDepth = 1;
   for (hw::MemoryOp mem : host) {
@@ -591,22 +623,23 @@ VerilogDesign Writer::write() {
                "  input wire [7:0] in_population,\n"
                "  input wire [" +
                    std::to_string(indexBits - 1) + ":0] in_index,\n")
-     << "  // The host's access to the memories the set-up fills (numbered "
-        "as in\n  // design.json), between steps: a write, or a read whose "
-        "word is on\n  // host_rdata (host_rvalid) the next cycle.\n"
-        "  output wire host_ready,\n"
-        "  input wire host_valid,\n"
-        "  input wire host_write,\n"
-        "  input wire [7:0] host_memory,\n"
-        "  input wire ["
-     << hostAddressBits - 1
-     << ":0] host_address,\n"
-        "  input wire ["
-     << hostDataBits - 1
-     << ":0] host_wdata,\n"
-        "  output reg host_rvalid,\n"
-        "  output reg ["
-     << hostDataBits - 1 << ":0] host_rdata\n"
+     << (hostPort ? llvm::formatv(
+                        "  // The host's access to the memories the set-up "
+                        "fills (numbered as in\n  // design.json), between "
+                        "steps: a write, or a read whose word is on\n  // "
+                        "host_rdata (host_rvalid) the next cycle.\n"
+                        "  output wire host_ready,\n"
+                        "  input wire host_valid,\n"
+                        "  input wire host_write,\n"
+                        "  input wire [7:0] host_memory,\n"
+                        "  input wire [{0}:0] host_address,\n"
+                        "  input wire [{1}:0] host_wdata,\n"
+                        "  output reg host_rvalid,\n"
+                        "  output reg [{1}:0] host_rdata\n",
+                        hostAddressBits - 1, hostDataBits - 1)
+                        .str()
+                  : std::string("  output wire idle              // between "
+                                "steps\n"))
      << ");\n";
   os << "  localparam S_IDLE = 0;\n  localparam S_DONE = 1;\n" << stateNames;
   os << "  reg [" << stateBits - 1 << ":0] state;\n";
@@ -662,44 +695,27 @@ VerilogDesign Writer::write() {
         "n_{1} < {2}) "
         "begin {3}_we = 1'b1; {3}_wa = n_{1}; {3}_wd = in_index; end\n",
         queue.getId(), queue.getSymName(), queue.getSize(), queue.getMemory());
-  os << "        if (!step_start && host_valid)\n"
-        "          case (host_memory)\n";
-  for (auto [id, mem] : llvm::enumerate(host))
-    os << llvm::formatv(
-        "            8'd{0}: if (host_write) begin {1}_we = 1'b1; {1}_wa = "
-        "host_address; {1}_wd = host_wdata[{2}:0]; end\n"
-        "              else begin {1}_re = 1'b1; {1}_ra = host_address; "
-        "end\n",
-        id, mem.getSymName(), mem.getWidth() - 1);
-  os << "            default: ;\n          endcase\n      end\n";
+  if (hostPort) {
+    os << "        if (!step_start && host_valid)\n"
+          "          case (host_memory)\n";
+    for (auto [id, mem] : llvm::enumerate(host))
+      os << llvm::formatv(
+          "            8'd{0}: if (host_write) begin {1}_we = 1'b1; {1}_wa = "
+          "host_address; {1}_wd = host_wdata[{2}:0]; end\n"
+          "              else begin {1}_re = 1'b1; {1}_ra = host_address; "
+          "end\n",
+          id, mem.getSymName(), mem.getWidth() - 1);
+    os << "            default: ;\n          endcase\n";
+  }
+  os << "      end\n";
   os << control << "      default: ;\n    endcase\n"
      << "  end\n";
   if (!inputs.empty())
     os << "  assign in_ready = state == S_IDLE;\n";
-  os << "\n  // Host reads: the word read at the request, sign-extended.\n"
-        "  assign host_ready = state == S_IDLE;\n"
-        "  reg [7:0] host_read_memory;\n"
-        "  always @(posedge clk) begin\n"
-        "    host_rvalid <= !rst && state == S_IDLE && !step_start && "
-        "host_valid && !host_write;\n"
-        "    host_read_memory <= host_memory;\n"
-        "  end\n"
-        "  always @* begin\n"
-        "    host_rdata = 0;\n"
-        "    case (host_read_memory)\n";
-  for (auto [id, mem] : llvm::enumerate(host)) {
-    unsigned width = mem.getWidth();
-    std::string word = (mem.getSymName() + "_rd").str();
-    std::string fill = mem.getIsSigned()
-                           ? word + "[" + std::to_string(width - 1) + "]"
-                           : std::string("1'b0");
-    std::string extended = width == hostDataBits
-                               ? word
-                               : "{{" + std::to_string(hostDataBits - width) +
-                                     "{" + fill + "}}, " + word + "}";
-    os << llvm::formatv("      8'd{0}: host_rdata = {1};\n", id, extended);
-  }
-  os << "      default: ;\n    endcase\n  end\n";
+  if (hostPort)
+    writeHostReads(os, host, hostDataBits);
+  else
+    os << "  assign idle = state == S_IDLE;\n";
   os << "\n  // The spike stream.\n  always @* begin\n"
         "    spike_valid = 1'b0; spike_population = 8'd0; spike_index = 0;\n"
      << spikeOutputs << "  end\n";
@@ -751,9 +767,12 @@ VerilogDesign Writer::write() {
      << " and writes its spikes\n// (step population neuron per line) to "
         "spikes.txt. +steps=N sets the\n// number of steps (default: the "
         "model's).\n"
-        "// +load=DIR first writes every memory the set-up fills from "
-        "DIR/<memory>.mem\n// through the host port; plastic synapse fields "
-        "are read back through it\n// after the run (final_<memory>.mem).\n"
+     << (hostPort ? "// +load=DIR first writes every memory the set-up fills "
+                    "from DIR/<memory>.mem\n// through the host port; plastic "
+                    "synapse fields are read back through it\n// after the "
+                    "run (final_<memory>.mem).\n"
+                  : "// Plastic synapse fields are written after the run "
+                    "(final_<memory>.mem).\n")
      << (given ? "// Before each step it sends the step's given spikes from "
                  "input_spikes.txt\n// (step population neuron per line, in "
                  "step order) through the input port.\n"
@@ -773,24 +792,21 @@ VerilogDesign Writer::write() {
        << ":0] in_index = 0;\n"
           "  integer given, given_step, given_population, given_index, "
           "given_read;\n";
-  tb << "  wire host_ready, host_rvalid;\n"
-        "  reg host_valid = 1'b0, host_write = 1'b0;\n"
-        "  reg [7:0] host_memory = 8'd0;\n"
-        "  reg ["
-     << hostAddressBits - 1
-     << ":0] host_address = 0;\n"
-        "  reg ["
-     << hostDataBits - 1
-     << ":0] host_wdata = 0;\n"
-        "  wire ["
-     << hostDataBits - 1
-     << ":0] host_rdata;\n"
-        "  reg ["
-     << hostDataBits - 1 << ":0] image [0:" << hostDepth - 1
-     << "];\n"
-        "  reg [8*1024-1:0] load_dir, load_path;\n"
-        "  integer a, final_file;\n"
-        "  reg [63:0] run_cycles;\n";
+  if (hostPort)
+    tb << llvm::formatv("  wire host_ready, host_rvalid;\n"
+                        "  reg host_valid = 1'b0, host_write = 1'b0;\n"
+                        "  reg [7:0] host_memory = 8'd0;\n"
+                        "  reg [{0}:0] host_address = 0;\n"
+                        "  reg [{1}:0] host_wdata = 0;\n"
+                        "  wire [{1}:0] host_rdata;\n"
+                        "  reg [{1}:0] image [0:{2}];\n"
+                        "  reg [8*1024-1:0] load_dir, load_path;\n"
+                        "  integer a, final_file;\n",
+                        hostAddressBits - 1, hostDataBits - 1, hostDepth - 1)
+              .str();
+  else
+    tb << "  wire idle;\n";
+  tb << "  reg [63:0] run_cycles;\n";
   tb << "  " << result.topModule
      << " dut(.clk(clk), .rst(rst), .step_start(step_start), "
         ".step_done(step_done),\n    .step(step), .spike_valid(spike_valid), "
@@ -799,11 +815,12 @@ VerilogDesign Writer::write() {
      << (given ? ",\n    .in_ready(in_ready), .in_valid(in_valid), "
                  ".in_population(in_population), .in_index(in_index)"
                : "")
-     << ",\n    .host_ready(host_ready), .host_valid(host_valid), "
-        ".host_write(host_write),\n    .host_memory(host_memory), "
-        ".host_address(host_address), .host_wdata(host_wdata),\n    "
-        ".host_rvalid(host_rvalid), .host_rdata(host_rdata));\n"
-        "  always #5 clk = ~clk;\n"
+     << (hostPort ? ",\n    .host_ready(host_ready), .host_valid(host_valid), "
+                    ".host_write(host_write),\n    .host_memory(host_memory), "
+                    ".host_address(host_address), .host_wdata(host_wdata),\n"
+                    "    .host_rvalid(host_rvalid), .host_rdata(host_rdata));\n"
+                  : ", .idle(idle));\n")
+     << "  always #5 clk = ~clk;\n"
         "  integer out, steps, n, spikes;\n  reg [63:0] cycles;\n"
         "  always @(posedge clk) begin\n"
         "    cycles <= cycles + 1;\n"
@@ -823,18 +840,20 @@ VerilogDesign Writer::write() {
   tb << "    cycles = 0; spikes = 0;\n"
         "    repeat (2) @(posedge clk);\n    rst <= 1'b0;\n";
   // Configuration streamed through the host port.
-  tb << "    if ($value$plusargs(\"load=%s\", load_dir)) begin\n";
-  for (auto [id, mem] : llvm::enumerate(host))
-    tb << llvm::formatv(
-        "      $sformat(load_path, \"%0s/{0}.mem\", load_dir);\n"
-        "      $readmemh(load_path, image, 0, {1});\n"
-        "      for (a = 0; a < {2}; a = a + 1)\n"
-        "        @(posedge clk) begin host_valid <= 1'b1; host_write <= 1'b1; "
-        "host_memory <= 8'd{3}; host_address <= a; host_wdata <= image[a]; "
-        "end\n",
-        mem.getSymName(), mem.getDepth() - 1, mem.getDepth(), id);
-  tb << "      @(posedge clk) host_valid <= 1'b0;\n    end\n"
-        "    run_cycles = cycles;\n"
+  if (hostPort) {
+    tb << "    if ($value$plusargs(\"load=%s\", load_dir)) begin\n";
+    for (auto [id, mem] : llvm::enumerate(host))
+      tb << llvm::formatv(
+          "      $sformat(load_path, \"%0s/{0}.mem\", load_dir);\n"
+          "      $readmemh(load_path, image, 0, {1});\n"
+          "      for (a = 0; a < {2}; a = a + 1)\n"
+          "        @(posedge clk) begin host_valid <= 1'b1; host_write <= "
+          "1'b1; host_memory <= 8'd{3}; host_address <= a; host_wdata <= "
+          "image[a]; end\n",
+          mem.getSymName(), mem.getDepth() - 1, mem.getDepth(), id);
+    tb << "      @(posedge clk) host_valid <= 1'b0;\n    end\n";
+  }
+  tb << "    run_cycles = cycles;\n"
         "    for (n = 0; n < steps; n = n + 1) begin\n";
   if (given)
     tb << "      while (given_read == 3 && given_step == n) begin\n"
@@ -853,8 +872,12 @@ VerilogDesign Writer::write() {
         "    run_cycles = cycles - run_cycles;\n"
         "    $fclose(out);\n";
   // Synapse fields that plasticity writes: their final values, read
-  // through the host port.
+  // through the host port (or, without one, from the simulated memory).
   for (const std::string &name : plasticFields) {
+    if (!hostPort) {
+      tb << llvm::formatv("    $writememh(\"final_{0}.mem\", dut.{0});\n", name);
+      continue;
+    }
     auto found = llvm::find_if(
         host, [&](hw::MemoryOp mem) { return mem.getSymName() == name; });
     if (found == host.end())
@@ -901,6 +924,8 @@ struct HWExportVerilog : impl::HWExportVerilogBase<HWExportVerilog> {
 
 std::vector<hw::MemoryOp> hostMemories(hw::DesignOp design) {
   std::vector<hw::MemoryOp> host;
+  if (design.getNoHostPort())
+    return host;
   for (auto mem : design.getBody().front().getOps<hw::MemoryOp>())
     if (mem.getInit())
       host.push_back(mem);

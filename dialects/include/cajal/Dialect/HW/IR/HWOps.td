@@ -49,9 +49,12 @@ def HW_DesignOp : HW_Op<"design", [Symbol, SymbolTable, IsolatedFromAbove,
   let summary = "one engine: its memories, queues, rings and step phases";
   let description = [{
     `steps` is the model's run length (the testbench's default) and `dt`
-    its time step in seconds.
+    its time step in seconds. The design has a host port to every memory
+    the set-up fills, unless `no_host_port`: its memories then hold only
+    what their images give them at configuration.
   }];
-  let arguments = (ins SymbolNameAttr:$sym_name, I64Attr:$steps, F64Attr:$dt);
+  let arguments = (ins SymbolNameAttr:$sym_name, I64Attr:$steps, F64Attr:$dt,
+                       UnitAttr:$no_host_port);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
 }

@@ -41,11 +41,13 @@ struct DesignSummary {
 /// input_spikes.txt (the given spikes it sends, if the model has any),
 /// one .mem image per memory (from `setup`, a CPU simulation of the same
 /// fixed-point program that ran its set-up), quantization.txt and
-/// design.json. Run checkDesign first: writeDesign does not repeat its
+/// design.json. Without `hostPort` the design has no host port (see
+/// hw.design). Run checkDesign first: writeDesign does not repeat its
 /// warnings.
 llvm::Expected<DesignSummary> writeDesign(mlir::ModuleOp module,
                                           cajal_sim *setup,
-                                          llvm::StringRef dir);
+                                          llvm::StringRef dir,
+                                          bool hostPort = true);
 
 } // namespace cajal::fpga
 
