@@ -6,6 +6,8 @@
 
 #include "cajal/Dialect/HW/IR/HWOps.h"
 
+#include "cajal/Dialect/DrawTable.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -243,17 +245,8 @@ LogicalResult ShrOp::verify() {
 }
 
 LogicalResult CountReachedOp::verify() {
-  int64_t bits = getBits();
-  if (bits < 1 || bits > 32)
-    return emitOpError() << "compares 1 to 32 bits of the state, not "
-                         << bits;
-  int64_t previous = 0;
-  for (int64_t threshold : getThresholds()) {
-    if (threshold < previous || threshold > (int64_t(1) << bits))
-      return emitOpError() << "needs ascending thresholds in [0, 2^" << bits
-                           << "]";
-    previous = threshold;
-  }
+  if (failed(cajal::verifyDrawTable(*this, getThresholds(), getBits())))
+    return failure();
   // The count's bits, and a sign bit.
   unsigned needed = llvm::bit_width(getThresholds().size()) + 1;
   if (getType().getIntOrFloatBitWidth() < needed)

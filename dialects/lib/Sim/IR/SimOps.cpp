@@ -8,6 +8,8 @@
 
 #include "cajal/Dialect/Sim/IR/SimOps.h"
 
+#include "cajal/Dialect/DrawTable.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -281,17 +283,8 @@ LogicalResult RandomOp::verify() {
 LogicalResult XorshiftDrawOp::verify() {
   if (failed(verifyFieldRef(*this, getField())))
     return failure();
-  int64_t bits = getBits();
-  if (bits < 1 || bits > 32)
-    return emitOpError() << "compares 1 to 32 bits of the state, not "
-                         << bits;
-  int64_t previous = 0;
-  for (int64_t threshold : getThresholds()) {
-    if (threshold < previous || threshold > (int64_t(1) << bits))
-      return emitOpError() << "needs ascending thresholds in [0, 2^" << bits
-                           << "]";
-    previous = threshold;
-  }
+  if (failed(cajal::verifyDrawTable(*this, getThresholds(), getBits())))
+    return failure();
   if ((*this)->getParentOfType<ForEachSpikeOp>())
     return emitOpError() << "draws only in a neuron phase ('sim.for_each')";
   return verifyOwnElementWrite(*this, getField(), getIndex());
