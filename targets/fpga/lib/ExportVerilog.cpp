@@ -16,6 +16,7 @@
 
 #include "cajal/Target/FPGA/ExportVerilog.h"
 
+#include "cajal/Dialect/DrawTable.h"
 #include "cajal/Target/FPGA/FixedPoint.h"
 #include "cajal/Target/FPGA/Passes.h"
 
@@ -232,16 +233,21 @@ void Writer::emitDatapath(Block &body, const std::string &p) {
                             ref(mux.getIfTrue()), ref(mux.getIfFalse()))
                   .str());
     else if (auto xorshift = dyn_cast<hw::XorshiftOp>(op)) {
-      // Three wires: s ^ (s << 13), then ^ (>> 17), then ^ (<< 5).
+      // A wire per shift; the last is the op's value.
       std::string s = ref(xorshift.getState());
-      for (auto [left, amount] : {std::pair(true, 13), std::pair(false, 17)}) {
+      ArrayRef<cajal::XorshiftShift> shifts(cajal::kXorshift32);
+      for (auto [left, amount] : shifts.drop_back()) {
         std::string name = llvm::formatv("{0}_t{1}", p, nextWire++).str();
         wires += llvm::formatv("  wire [31:0] {0} = {1} ^ ({1} {2} {3});\n",
                                name, s, left ? "<<" : ">>", amount)
                      .str();
         s = name;
       }
-      declare(xorshift, p, llvm::formatv("{0} ^ ({0} << 5)", s).str());
+      declare(xorshift, p,
+              llvm::formatv("{0} ^ ({0} {1} {2})", s,
+                            shifts.back().left ? "<<" : ">>",
+                            shifts.back().amount)
+                  .str());
     } else if (auto count = dyn_cast<hw::CountReachedOp>(op)) {
       // Comparisons are 1-bit and unsigned; the sum is as wide as the
       // result.

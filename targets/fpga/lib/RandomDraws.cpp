@@ -6,10 +6,11 @@
 
 #include "cajal/Target/FPGA/RandomDraws.h"
 
+#include "cajal/Target/FPGA/FixedPoint.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/Matchers.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/Format.h"
@@ -57,17 +58,12 @@ tabulate(const std::string &name,
   }
 }
 
-std::optional<double> constantValue(Value value) {
-  FloatAttr attr;
-  if (value && matchPattern(value, m_Constant(&attr)))
-    return attr.getValueAsDouble();
-  return std::nullopt;
-}
+/// The comparison `u < c` of a uniform draw, and c.
+using BernoulliTrial = std::optional<std::pair<arith::CmpFOp, double>>;
 
 /// The comparison `u < c` (c constant) that is a uniform draw's only use,
 /// and c: a Bernoulli trial of probability c.
-std::optional<std::pair<arith::CmpFOp, double>>
-bernoulliTrial(sm::RandomOp random) {
+BernoulliTrial findBernoulliTrial(sm::RandomOp random) {
   if (random.getDistribution() != "uniform01" || !random->hasOneUse())
     return std::nullopt;
   auto compare = dyn_cast<arith::CmpFOp>(*random->user_begin());
@@ -87,8 +83,9 @@ bernoulliTrial(sm::RandomOp random) {
   return std::pair(compare, std::clamp(*c, 0.0, 1.0));
 }
 
-/// The table of a draw, or a located error.
-FailureOr<DrawTable> tableOf(sm::RandomOp random, std::string &description) {
+/// The table of a draw (`trial`, if the draw is one), or a located error.
+FailureOr<DrawTable> tableOf(sm::RandomOp random, const BernoulliTrial &trial,
+                             std::string &description) {
   StringRef kind = random.getDistribution();
   SmallVector<double> params;
   for (Value param : random.getParams()) {
@@ -109,7 +106,7 @@ FailureOr<DrawTable> tableOf(sm::RandomOp random, std::string &description) {
   } else if (kind == "poisson") {
     description = llvm::formatv("poisson({0})", number(params[0]));
     table = poissonTable(params[0]);
-  } else if (auto trial = bernoulliTrial(random)) {
+  } else if (trial) {
     description = llvm::formatv("uniform01 < {0}", number(trial->second));
     table = binomialTable(1, trial->second);
   } else {
@@ -222,8 +219,9 @@ LogicalResult replaceRandomDraws(sm::ProgramOp program) {
     if (!population || random.getEntity() != phase.getBody().getArgument(0))
       return random.emitError("random draws outside a neuron's update are "
                               "not supported by the FPGA target yet");
+    BernoulliTrial trial = findBernoulliTrial(random);
     std::string description;
-    FailureOr<DrawTable> table = tableOf(random, description);
+    FailureOr<DrawTable> table = tableOf(random, trial, description);
     if (failed(table))
       return failure();
 
@@ -247,7 +245,7 @@ LogicalResult replaceRandomDraws(sm::ProgramOp program) {
     auto draw = builder.create<sm::XorshiftDrawOp>(
         loc, builder.getF64Type(), ref, random.getEntity(),
         builder.getDenseI64ArrayAttr(table->thresholds), kDrawBits);
-    if (auto trial = bernoulliTrial(random)) {
+    if (trial) {
       // u < c becomes "the trial succeeded".
       arith::CmpFOp compare = trial->first;
       builder.setInsertionPoint(compare);

@@ -46,6 +46,13 @@ void setFieldFormat(sm::FieldOp field, const FixedFormat &format) {
     field->setAttr("fixed_steps", builder.getUnitAttr());
 }
 
+std::optional<double> constantValue(Value value) {
+  FloatAttr attr;
+  if (value && matchPattern(value, m_Constant(&attr)))
+    return attr.getValueAsDouble();
+  return std::nullopt;
+}
+
 sm::FieldOp lookupField(Operation *from, SymbolRefAttr ref) {
   return dyn_cast_or_null<sm::FieldOp>(
       SymbolTable::lookupNearestSymbolFrom(from, ref));

@@ -19,7 +19,6 @@
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -36,6 +35,7 @@ namespace cajal::fpga {
 using namespace mlir;
 namespace sm = cajal::sim;
 namespace nr = cajal::neuro;
+using cajal::fpga::constantValue;
 using cajal::fpga::FixedFormat;
 
 /// Width of per-synapse delays (whole steps).
@@ -46,13 +46,6 @@ constexpr unsigned kDelayWidth = 16;
 constexpr int64_t kMaxTableEntries = 16384;
 
 namespace {
-
-std::optional<double> constantValue(Value value) {
-  FloatAttr attr;
-  if (value && matchPattern(value, m_Constant(&attr)))
-    return attr.getValueAsDouble();
-  return std::nullopt;
-}
 
 /// Magnitudes found so far, per field.
 using FieldMagnitudes = llvm::DenseMap<Operation *, double>;

@@ -1,10 +1,11 @@
-//===- DrawTable.h - The table of a random draw by inversion ------*- C++ -*-===//
+//===- DrawTable.h - A random draw by inversion of a table --------*- C++ -*-===//
 //
 // Part of the Cajal project: a compiler for brain models.
 //
-// sim.xorshift_draw and hw.count_reached count how many ascending
-// thresholds the top `bits` bits of a 32-bit state reach. Both verify
-// their table the same way.
+// sim.xorshift_draw (and hw.xorshift, hw.count_reached) advance a 32-bit
+// xorshift state and count how many ascending thresholds its top `bits`
+// bits reach. The generator's shifts and the table's checks, for every
+// lowering and verifier.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_DIALECT_DRAWTABLE_H
@@ -15,6 +16,15 @@
 #include "llvm/ADT/ArrayRef.h"
 
 namespace cajal {
+
+/// One step of xorshift32: s ^= s << amount (left) or s >> amount
+/// (logical).
+struct XorshiftShift {
+  bool left;
+  int amount;
+};
+/// Marsaglia's xorshift32: s ^= s << 13; s ^= s >> 17; s ^= s << 5.
+constexpr XorshiftShift kXorshift32[] = {{true, 13}, {false, 17}, {true, 5}};
 
 /// Checks that `bits` is 1 to 32 and `thresholds` ascend within
 /// [0, 2^bits]; reports on `op` otherwise.

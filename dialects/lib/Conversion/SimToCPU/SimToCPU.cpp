@@ -19,6 +19,7 @@
 
 #include "cajal/Conversion/Passes.h"
 
+#include "cajal/Dialect/DrawTable.h"
 #include "cajal/Dialect/Neuro/IR/NeuroOps.h"
 #include "cajal/Dialect/Sim/IR/SimOps.h"
 
@@ -1165,15 +1166,14 @@ Value Lowering::lowerXorshiftDraw(sm::XorshiftDrawOp draw,
   auto constant = [&](int64_t value) {
     return builder.create<arith::ConstantIntOp>(loc, value, 32);
   };
-  auto mix = [&](Value s, bool left, int64_t amount) -> Value {
+  for (auto [left, amount] : cajal::kXorshift32) {
     Value shifted =
-        left ? builder.create<arith::ShLIOp>(loc, s, constant(amount))
+        left ? builder.create<arith::ShLIOp>(loc, bits, constant(amount))
                    .getResult()
-             : builder.create<arith::ShRUIOp>(loc, s, constant(amount))
+             : builder.create<arith::ShRUIOp>(loc, bits, constant(amount))
                    .getResult();
-    return builder.create<arith::XOrIOp>(loc, s, shifted);
-  };
-  bits = mix(mix(mix(bits, true, 13), false, 17), true, 5);
+    bits = builder.create<arith::XOrIOp>(loc, bits, shifted);
+  }
   builder.create<LLVM::StoreOp>(
       loc, builder.create<arith::SIToFPOp>(loc, f64, bits), address);
   // The top bits, unsigned, against each threshold (up to 2^32: i64).

@@ -36,6 +36,8 @@ struct FixedFormat {
 /// The format sim-to-fixed-point gave `field`, if any.
 std::optional<FixedFormat> getFieldFormat(sim::FieldOp field);
 void setFieldFormat(sim::FieldOp field, const FixedFormat &format);
+/// The value of an f64 constant, if `value` is one.
+std::optional<double> constantValue(mlir::Value value);
 /// The field a sim.load, sim.store or sim.accumulate names.
 sim::FieldOp lookupField(mlir::Operation *from, mlir::SymbolRefAttr ref);
 
