@@ -1,4 +1,4 @@
-//===- DrawTable.h - A random draw by inversion of a table --------*- C++ -*-===//
+//===- DrawTable.h - A random draw by inversion of a table ------*- C++ -*-===//
 //
 // Part of the Cajal project: a compiler for brain models.
 //

@@ -208,8 +208,9 @@ static LogicalResult verifyOwnElementWrite(Operation *op, SymbolRefAttr field,
     return op->emitOpError() << "writes another element than its phase's "
                                 "own; use 'sim.accumulate'";
   if (field.getRootReference() != phase.getGroupAttr().getAttr())
-    return op->emitOpError() << "writes a field of another group than "
-                             << phase.getGroupAttr() << "; use 'sim.accumulate'";
+    return op->emitOpError()
+           << "writes a field of another group than " << phase.getGroupAttr()
+           << "; use 'sim.accumulate'";
   return success();
 }
 
