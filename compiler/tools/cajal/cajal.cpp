@@ -249,7 +249,7 @@ std::optional<FPGAModel> lowerForFPGA(const std::string &file,
 /// prints as Verilog.
 int emitHardware(const std::string &file, const FrontendOptions &options,
                  const FixedPointOptions &fixedPoint, bool specialize,
-                 bool hostPort, bool colors) {
+                 bool hostPort, unsigned stageDelay, bool colors) {
   std::optional<FPGAModel> model =
       lowerForFPGA(file, options, fixedPoint, specialize, colors);
   if (!model)
@@ -262,6 +262,7 @@ int emitHardware(const std::string &file, const FrontendOptions &options,
     if (mlir::failed(design))
       return 1;
     design->setNoHostPort(!hostPort);
+    fpga::pipelineDesign(*design, stageDelay);
     program.erase();
   }
   module.print(llvm::outs());
@@ -274,14 +275,15 @@ int emitHardware(const std::string &file, const FrontendOptions &options,
 int buildFPGA(const std::string &file, const std::string &dir,
               const FrontendOptions &options,
               const FixedPointOptions &fixedPoint, bool specialize,
-              bool hostPort, bool netlist, bool colors) {
+              bool hostPort, unsigned stageDelay, bool netlist,
+              bool colors) {
   std::optional<FPGAModel> model =
       lowerForFPGA(file, options, fixedPoint, specialize, colors);
   if (!model)
     return 1;
   auto summary =
       fpga::writeDesign(*model->lowered.ir, model->setup->handle(), dir,
-                        hostPort);
+                        hostPort, stageDelay);
   if (!summary) {
     llvm::errs() << "error: " << llvm::toString(summary.takeError()) << "\n";
     return 1;
@@ -364,11 +366,24 @@ int main(int argc, char **argv) {
   };
   // The FPGA design's host port, shared by emit and build.
   bool noHostPort = false;
+  unsigned stageDelay = fpga::kDefaultStageDelay;
+  bool stageDelayGiven = false;
   auto addHostPortOption = [&](CLI::App *command) {
     command->add_flag("--no-host-port", noHostPort,
                       "fpga / hw: leave out the host port to the memories "
                       "(a smaller design; memories are then set only by "
                       "their images at configuration)");
+    command
+        ->add_option_function<unsigned>(
+            "--stage-delay",
+            [&](const unsigned &delay) {
+              stageDelay = delay;
+              stageDelayGiven = true;
+            },
+                     "fpga / hw: logic depth between pipeline registers (an "
+                     "adder 2, a mux 1; a multiplier has a stage of its "
+                     "own); 0: each datapath in one cycle")
+        ->check(CLI::Range(0, 64));
   };
 
   std::string emitFile, stage = "neuro";
@@ -555,15 +570,17 @@ int main(int argc, char **argv) {
 
   if (*buildCmd && target == "fpga")
     return buildFPGA(buildFile, buildDir, options, fixedPoint,
-                     !buildRuntimeParameters, !noHostPort, netlist, colors);
+                     !buildRuntimeParameters, !noHostPort, stageDelay, netlist,
+                     colors);
   if (*buildCmd && netlist) {
     llvm::errs() << "error: --netlist needs --target fpga\n";
     return 1;
   }
   // (An FPGA build has returned above.)
-  if (noHostPort && !(*emitCmd && stage == "hw")) {
-    llvm::errs() << "error: --no-host-port needs --target fpga or "
-                    "--stage=hw\n";
+  if ((noHostPort || stageDelayGiven) && !(*emitCmd && stage == "hw")) {
+    llvm::errs() << "error: "
+                 << (noHostPort ? "--no-host-port" : "--stage-delay")
+                 << " needs --target fpga or --stage=hw\n";
     return 1;
   }
 
@@ -595,7 +612,7 @@ int main(int argc, char **argv) {
 
   if (*emitCmd && stage == "hw")
     return emitHardware(emitFile, options, fixedPoint, !emitRuntimeParameters,
-                        !noHostPort, colors);
+                        !noHostPort, stageDelay, colors);
   if (*emitCmd) {
     Stage emitStage = stage == "neuro"     ? Stage::Neuro
                       : stage == "sim"     ? Stage::Sim

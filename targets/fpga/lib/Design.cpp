@@ -65,7 +65,8 @@ LogicalResult checkDesign(ModuleOp module) {
 }
 
 llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
-                                          StringRef dir, bool hostPort) {
+                                          StringRef dir, bool hostPort,
+                                          unsigned stageDelay) {
   sm::ProgramOp program = onlyProgram(module);
   if (!program)
     return llvm::createStringError("no sim.program to build a design from");
@@ -76,6 +77,7 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
   // The design lives next to the program until it is written.
   hw::DesignOp design = *converted;
   design.setNoHostPort(!hostPort);
+  pipelineDesign(design, stageDelay);
   auto erase = llvm::make_scope_exit([&] { design.erase(); });
   VerilogDesign verilog = exportVerilog(design);
   if (std::error_code error = llvm::sys::fs::create_directories(dir))

@@ -3,14 +3,19 @@
 // Part of the Cajal project: a compiler for brain models.
 //
 // One sequencer; each phase contributes states:
-//   - hw.update: per neuron, READ (every memory the body reads) and WRITE
-//     (the body as wires; its writes, spike and saturation flag);
+//   - hw.update: RUN reads a neuron's words each cycle; the body's stages
+//     follow it through registers, a valid bit and the neuron's index,
+//     and the last stage writes (and spikes, and sets flags); DRAIN_k let
+//     the last neurons through;
 //   - hw.spike_walk: the queue walk (NEXT, SPIKE, ROW0, ROW1, SYN: reads
 //     of the synapse's words), TARGET (reads at the postsynaptic neuron,
-//     ROM lookups), ADD (writes);
-//   - hw.column_walk: the queue walk by column, FIELDS, LOOKUP, WRITE.
+//     ROM lookups), ADD (the body's stage 0; writes unless pipelined),
+//     STAGE_k (its later stages; writes in the last);
+//   - hw.column_walk: the queue walk by column, FIELDS, LOOKUP, WRITE and
+//     STAGE_k likewise.
 // Each memory is a block RAM with a registered read port; the states drive
-// its ports from one combinational block.
+// its ports from one combinational block. A value used in a later stage
+// than its own (hw-pipeline's `stage`) is carried by a register per stage.
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,6 +60,13 @@ std::string literal(int64_t value, Type type) {
   return llvm::formatv("{0}'sd{1}", width, magnitude).str();
 }
 
+/// Whether `text` is a plain name (a part-select needs one).
+bool isIdentifier(StringRef text) {
+  return !text.empty() && llvm::all_of(text, [](char c) {
+    return llvm::isAlnum(c) || c == '_';
+  });
+}
+
 StringRef symbol(hw::Predicate predicate) {
   switch (predicate) {
   case hw::Predicate::lt:
@@ -91,11 +103,21 @@ private:
   std::string emitQueueWalk(const std::string &p, hw::QueueOp queue,
                             StringRef offsets, int64_t begin, int64_t end,
                             ArrayRef<std::string> perSynapse);
-  /// Declares the wires of a phase body's datapath.
+  /// Declares the wires of a phase body's datapath and the registers
+  /// that carry its values into later stages.
   void emitDatapath(Block &body, const std::string &p);
+  /// Declares the registers that carry each value of `body` to its last
+  /// use, one per stage.
+  void emitStageRegisters(Block &body, const std::string &p);
   void declare(Value value, const std::string &p,
                const std::string &expression);
-  std::string ref(Value value) { return names.lookup(value); }
+  /// `value` as an op in `stage` sees it: its wire, or the register that
+  /// carried it there.
+  std::string ref(Value value, int64_t stage);
+  /// `value` in the phase's last stage, where effects happen.
+  std::string ref(Value value) { return ref(value, latency); }
+  /// The states after a walk's first body state, one per later stage.
+  SmallVector<std::string> stageStates(const std::string &p);
   /// A memory's read word, as a signed value.
   std::string word(StringRef memory);
   /// The port assignments of the writes of `body` at `address`.
@@ -118,10 +140,23 @@ private:
   SmallVector<hw::RingOp> rings;
   std::set<std::string> ringMemories;
   DenseMap<Value, std::string> names;
+  /// The registers carrying a value into later stages: their name prefix
+  /// (`<prefix>_<k>` holds it k stages late) and whether they hold an
+  /// unsigned memory's word.
+  DenseMap<Value, std::pair<std::string, bool>> carried;
+  /// The latency of the phase being written, and the last stage that
+  /// uses each of its values.
+  int64_t latency = 0;
+  DenseMap<Value, int64_t> lastUse;
   unsigned nextWire = 0;
 
   // Text of the module, by section.
   std::string wires, control, sequencer, spikeOutputs, stateNames;
+  /// The pipelined updates' last stages (port assignments after the state
+  /// case; sequencer counts before it) and their valid and index
+  /// registers.
+  std::string tails, tailCounts, pipelineRegisters, pipelineResets;
+  std::vector<std::string> pipelineIndices, pipelineValids;
   unsigned nextState = 2; // 0 idle, 1 done
   std::vector<std::string> phaseNames, phaseEntries;
   /// Memories walks write (synapse fields: plasticity), which the
@@ -175,14 +210,112 @@ void Writer::declare(Value value, const std::string &p,
   names[value] = name;
 }
 
-void Writer::emitDatapath(Block &body, const std::string &p) {
-  auto binary = [&](Operation &op, StringRef text) {
-    declare(op.getResult(0), p,
-            llvm::formatv("{0} {1} {2}", ref(op.getOperand(0)), text,
-                          ref(op.getOperand(1)))
-                .str());
+std::string Writer::ref(Value value, int64_t stage) {
+  int64_t late = stage - hw::stageOf(value);
+  auto found = carried.find(value);
+  if (late <= 0 || found == carried.end())
+    return names.lookup(value);
+  auto [prefix, isUnsigned] = found->second;
+  std::string reg = prefix + "_" + std::to_string(late);
+  return isUnsigned ? "$signed({1'b0, " + reg + "})" : reg;
+}
+
+/// The values `body` computes, in order.
+static SmallVector<Value> bodyValues(Block &body) {
+  SmallVector<Value> values;
+  for (Operation &op : body)
+    llvm::append_range(values, op.getResults());
+  return values;
+}
+
+/// The last stage at which each value of `body` is used: its users',
+/// the phase's latency for effects, 0 for addresses read before the body.
+static DenseMap<Value, int64_t> lastUses(Block &body, int64_t latency) {
+  DenseMap<Value, int64_t> last;
+  auto use = [&](Value value, int64_t stage) {
+    int64_t &at = last[value];
+    at = std::max(at, stage);
   };
   for (Operation &op : body) {
+    int64_t stage = hw::isEffect(&op) ? latency : hw::stageOf(op.getResult(0));
+    for (Value operand : op.getOperands())
+      use(operand, stage);
+  }
+  return last;
+}
+
+void Writer::emitStageRegisters(Block &body, const std::string &p) {
+  // Called after the wires are named: a register chain per value used
+  // later than its stage.
+  std::string declarations, shifts;
+  for (Value value : bodyValues(body)) {
+    int64_t late = lastUse.lookup(value) - hw::stageOf(value);
+    Operation *def = value.getDefiningOp();
+    if (late <= 0 || isa<hw::ConstantOp>(def))
+      continue;
+    // A memory's word is carried as read; others as their wire.
+    std::string source = names.lookup(value);
+    unsigned width = value.getType().getIntOrFloatBitWidth();
+    bool isSigned = width > 1;
+    if (isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def)) {
+      StringRef memory =
+          def->getAttrOfType<FlatSymbolRefAttr>("memory").getValue();
+      hw::MemoryOp mem = memories.lookup(memory);
+      source = (memory + "_rd").str();
+      isSigned = mem.getIsSigned();
+      width = mem.getWidth();
+    }
+    std::string prefix = carried.lookup(value).first;
+    for (int64_t k = 1; k <= late; ++k) {
+      declarations += llvm::formatv("  reg {0}[{1}:0] {2}_{3};\n",
+                                    isSigned ? "signed " : "", width - 1,
+                                    prefix, k)
+                          .str();
+      shifts += llvm::formatv("    {0}_{1} <= {2};\n", prefix, k,
+                              k == 1 ? source
+                                     : prefix + "_" + std::to_string(k - 1))
+                    .str();
+    }
+  }
+  wires += declarations;
+  if (!shifts.empty())
+    pipelineRegisters +=
+        "  always @(posedge clk) begin\n" + shifts + "  end\n";
+}
+
+void Writer::emitDatapath(Block &body, const std::string &p) {
+  auto operand = [&](Operation &op, unsigned index) {
+    return ref(op.getOperand(index), hw::stageOf(op.getResult(0)));
+  };
+  auto binary = [&](Operation &op, StringRef text) {
+    declare(op.getResult(0), p,
+            llvm::formatv("{0} {1} {2}", operand(op, 0), text,
+                          operand(op, 1))
+                .str());
+  };
+  // Values used in later stages than their own are read from registers
+  // (declared before the wires that read them).
+  lastUse = lastUses(body, latency);
+  for (Value value : bodyValues(body)) {
+    Operation *def = value.getDefiningOp();
+    if (lastUse.lookup(value) > hw::stageOf(value) &&
+        !isa<hw::ConstantOp>(def)) {
+      bool isUnsigned = false;
+      if (isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def))
+        isUnsigned = !memories
+                          .lookup(def->getAttrOfType<FlatSymbolRefAttr>(
+                                         "memory")
+                                      .getValue())
+                          .getIsSigned();
+      carried[value] = {llvm::formatv("{0}_c{1}", p, nextWire++).str(),
+                        isUnsigned};
+    }
+  }
+  std::string before = std::move(wires);
+  wires.clear();
+  for (Operation &op : body) {
+    int64_t at = op.getNumResults() ? hw::stageOf(op.getResult(0)) : latency;
+    auto in = [&](Value value) { return ref(value, at); };
     if (auto c = dyn_cast<hw::ConstantOp>(op))
       names[c] = literal(c.getValue(), c.getType());
     else if (auto read = dyn_cast<hw::ReadOp>(op))
@@ -210,31 +343,31 @@ void Writer::emitDatapath(Block &body, const std::string &p) {
       binary(op, "^");
     else if (isa<hw::MinOp, hw::MaxOp>(op))
       declare(op.getResult(0), p,
-              llvm::formatv("({0} {1} {2}) ? {0} : {2}", ref(op.getOperand(0)),
+              llvm::formatv("({0} {1} {2}) ? {0} : {2}", in(op.getOperand(0)),
                             isa<hw::MinOp>(op) ? "<" : ">",
-                            ref(op.getOperand(1)))
+                            in(op.getOperand(1)))
                   .str());
     else if (auto compare = dyn_cast<hw::ICmpOp>(op))
       binary(op, symbol(compare.getPredicate()));
     else if (auto neg = dyn_cast<hw::NegOp>(op))
-      declare(neg, p, "-" + ref(neg.getInput()));
+      declare(neg, p, "-" + in(neg.getInput()));
     else if (auto negation = dyn_cast<hw::NotOp>(op))
-      declare(negation, p, "~" + ref(negation.getInput()));
+      declare(negation, p, "~" + in(negation.getInput()));
     else if (auto resize = dyn_cast<hw::ResizeOp>(op))
-      declare(resize, p, ref(resize.getInput()));
+      declare(resize, p, in(resize.getInput()));
     else if (auto shift = dyn_cast<hw::ShrOp>(op))
       declare(
           shift, p,
-          llvm::formatv("{0} >>> {1}", ref(shift.getInput()), shift.getAmount())
+          llvm::formatv("{0} >>> {1}", in(shift.getInput()), shift.getAmount())
               .str());
     else if (auto mux = dyn_cast<hw::MuxOp>(op))
       declare(mux, p,
-              llvm::formatv("{0} ? {1} : {2}", ref(mux.getCondition()),
-                            ref(mux.getIfTrue()), ref(mux.getIfFalse()))
+              llvm::formatv("{0} ? {1} : {2}", in(mux.getCondition()),
+                            in(mux.getIfTrue()), in(mux.getIfFalse()))
                   .str());
     else if (auto xorshift = dyn_cast<hw::XorshiftOp>(op)) {
       // A wire per shift; the last is the op's value.
-      std::string s = ref(xorshift.getState());
+      std::string s = in(xorshift.getState());
       ArrayRef<cajal::XorshiftShift> shifts(cajal::kXorshift32);
       for (auto [left, amount] : shifts.drop_back()) {
         std::string name = llvm::formatv("{0}_t{1}", p, nextWire++).str();
@@ -252,8 +385,8 @@ void Writer::emitDatapath(Block &body, const std::string &p) {
       // Comparisons are 1-bit and unsigned; the sum is as wide as the
       // result.
       int64_t bits = count.getBits();
-      std::string state = ref(count.getState());
-      if (!llvm::all_of(state, [](char c) { return llvm::isAlnum(c) || c == '_'; })) {
+      std::string state = in(count.getState());
+      if (!isIdentifier(state)) {
         // A part-select needs a name.
         std::string name = llvm::formatv("{0}_t{1}", p, nextWire++).str();
         wires += llvm::formatv("  wire [31:0] {0} = {1};\n", name, state).str();
@@ -268,20 +401,46 @@ void Writer::emitDatapath(Block &body, const std::string &p) {
       // The sum takes the wire's width (not so inside $signed()).
       declare(count, p, sum.empty() ? literal(0, count.getType()) : sum);
     } else if (auto saturate = dyn_cast<hw::SaturateOp>(op)) {
-      // The input clamped to the result's range, and whether it was out.
+      // The input clamped to the result's range, and whether it was out:
+      // it is in range when the bits above the result's sign bit repeat
+      // it (gates, not a comparator's carry chain).
       unsigned width = saturate.getResult().getType().getIntOrFloatBitWidth();
       Type wide = saturate.getInput().getType();
-      std::string x = ref(saturate.getInput());
-      std::string max = literal((int64_t(1) << (width - 1)) - 1, wide);
-      std::string min = literal(-(int64_t(1) << (width - 1)), wide);
-      declare(saturate.getResult(), p,
-              llvm::formatv("({0} > {1}) ? {1} : ({0} < {2}) ? {2} : {0}", x,
-                            max, min)
-                  .str());
+      unsigned wideWidth = wide.getIntOrFloatBitWidth();
+      std::string x = in(saturate.getInput());
+      if (!isIdentifier(x)) {
+        std::string name = llvm::formatv("{0}_t{1}", p, nextWire++).str();
+        wires += llvm::formatv("  wire signed [{0}:0] {1} = {2};\n",
+                               wideWidth - 1, name, x)
+                     .str();
+        x = name;
+      }
+      if (width == wideWidth) {
+        declare(saturate.getResult(), p, x);
+        declare(saturate.getOverflow(), p, "1'b0");
+        continue;
+      }
+      std::string top =
+          llvm::formatv("{0}[{1}:{2}]", x, wideWidth - 1, width - 1).str();
       declare(saturate.getOverflow(), p,
-              llvm::formatv("{0} > {1} || {0} < {2}", x, max, min).str());
+              llvm::formatv("!(&{0} || ~|{0})", top).str());
+      std::string max = literal((int64_t(1) << (width - 1)) - 1,
+                                saturate.getResult().getType());
+      std::string min = literal(-(int64_t(1) << (width - 1)),
+                                saturate.getResult().getType());
+      declare(saturate.getResult(), p,
+              llvm::formatv("{0} ? ({1}[{2}] ? {3} : {4}) : "
+                            "$signed({1}[{5}:0])",
+                            names.lookup(saturate.getOverflow()), x,
+                            wideWidth - 1, min, max, width - 1)
+                  .str());
     }
   }
+  // The registers' declarations precede the wires that read them.
+  std::string phaseWires = std::move(wires);
+  wires = std::move(before);
+  emitStageRegisters(body, p);
+  wires += phaseWires;
 }
 
 std::string Writer::writes(Block &body, const std::string &address,
@@ -315,7 +474,7 @@ std::string Writer::flags(Block &body) {
 }
 
 std::string Writer::romAddress(hw::LookupOp lookup) {
-  std::string index = ref(lookup.getIndex());
+  std::string index = ref(lookup.getIndex(), 0);
   int64_t last = memories.lookup(lookup.getMemory()).getDepth() - 1;
   std::string top = literal(
       last, IntegerType::get(design.getContext(), counterBits(last) + 1));
@@ -326,24 +485,52 @@ std::string Writer::romAddress(hw::LookupOp lookup) {
 void Writer::emitUpdate(hw::UpdateOp update) {
   std::string p = update.getSymName().str();
   Block &body = update.getBody().front();
+  latency = update.getLatency().value_or(0);
   emitDatapath(body, p);
-  std::string read = p + "_READ", write = p + "_WRITE";
-  addState(read);
-  addState(write);
-  phaseEntries.push_back(llvm::formatv("begin state <= {0}; i <= {1}; end",
-                                       read, update.getBegin())
-                             .str());
+  // RUN reads neuron i's words each cycle; stage k of the neuron read in
+  // the cycle before computes k cycles later, told by the valid bit v<k>
+  // and index i<k>; the last stage (L) writes. DRAIN_0..L empty the
+  // pipeline.
+  std::string run = p + "_RUN";
+  addState(run);
+  std::vector<std::string> drain;
+  for (int64_t k = 0; k <= latency; ++k) {
+    drain.push_back(p + "_DRAIN" + std::to_string(k));
+    addState(drain.back());
+  }
+  phaseEntries.push_back(
+      llvm::formatv("begin state <= {0}; i <= {1}; end", run,
+                    update.getBegin())
+          .str());
+  std::string valid = llvm::formatv("{0}_v{1}", p, latency).str();
+  std::string index = llvm::formatv("{0}_i{1}", p, latency).str();
+  std::string shifts =
+      llvm::formatv("    {0}_v0 <= !rst && state == {1};\n    {0}_i0 <= i;\n",
+                    p, run)
+          .str();
+  for (int64_t k = 0; k <= latency; ++k) {
+    pipelineValids.push_back(llvm::formatv("{0}_v{1}", p, k).str());
+    pipelineIndices.push_back(llvm::formatv("{0}_i{1}", p, k).str());
+    if (k > 0)
+      shifts += llvm::formatv("    {0}_v{1} <= !rst && {0}_v{2};\n    "
+                              "{0}_i{1} <= {0}_i{2};\n",
+                              p, k, k - 1)
+                    .str();
+  }
+  pipelineRegisters +=
+      "  always @(posedge clk) begin\n" + shifts + "  end\n";
 
-  // Every memory the body reads (a ring at its head row), then the writes.
-  control += llvm::formatv("      {0}: begin\n", read).str();
+  // Every memory the body reads (a ring at its head row).
+  control += llvm::formatv("      {0}: begin\n", run).str();
   for (const std::string &name : readMemories(body))
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}i;\n", name,
                              ringMemories.count(name) ? name + "_base + "
                                                       : std::string());
   control += "      end\n";
-  control += llvm::formatv("      {0}: begin\n", write).str();
-  control += writes(body, "i", /*ringsAtHead=*/true);
-  control += flags(body);
+  // The last stage: writes, flags, the spike.
+  tails += llvm::formatv("    if ({0}) begin\n", valid).str();
+  tails += writes(body, index, /*ringsAtHead=*/true);
+  tails += flags(body);
   std::string spike;
   hw::QueueOp queue;
   for (auto op : body.getOps<hw::SpikeOp>()) {
@@ -351,30 +538,36 @@ void Writer::emitUpdate(hw::UpdateOp update) {
     queue = queues.lookup(*update.getQueue());
   }
   if (queue) {
-    control += llvm::formatv("        if ({0}) begin {1}_we = 1'b1; {1}_wa = "
-                             "n_{2}; {1}_wd = i; end\n",
-                             spike, queue.getMemory(), queue.getSymName());
-    spikeOutputs += llvm::formatv("    if (state == {0} && ({1})) begin "
+    tails += llvm::formatv("        if ({0}) begin {1}_we = 1'b1; {1}_wa = "
+                           "n_{2}; {1}_wd = {3}; end\n",
+                           spike, queue.getMemory(), queue.getSymName(), index);
+    tailCounts += llvm::formatv("      if ({0} && ({1})) n_{2} <= n_{2} + "
+                                "1'b1;\n",
+                                valid, spike, queue.getSymName());
+    spikeOutputs += llvm::formatv("    if ({0} && ({1})) begin "
                                   "spike_valid = 1'b1; spike_population = "
-                                  "{2}; spike_index = i; end\n",
-                                  write, spike, queue.getId());
+                                  "{2}; spike_index = {3}; end\n",
+                                  valid, spike, queue.getId(), index);
   }
-  control += "      end\n";
+  tails += "    end\n";
 
-  sequencer += llvm::formatv("      {0}: state <= {1};\n", read, write);
-  sequencer += llvm::formatv("      {0}: begin\n", write);
-  if (queue)
-    sequencer += llvm::formatv("        if ({0}) n_{1} <= n_{1} + 1'b1;\n",
-                               spike, queue.getSymName());
-  sequencer +=
-      llvm::formatv("        if (i == {0}) NEXT_{1}\n", update.getEnd() - 1, p);
-  sequencer += llvm::formatv("        else begin i <= i + 1'b1; state <= {0}; "
-                             "end\n",
-                             read);
-  sequencer += "      end\n";
+  sequencer += llvm::formatv("      {0}: if (i == {1}) state <= {2};\n"
+                             "        else i <= i + 1'b1;\n",
+                             run, update.getEnd() - 1, drain.front());
+  for (int64_t k = 0; k < latency; ++k)
+    sequencer += llvm::formatv("      {0}: state <= {1};\n", drain[k],
+                               drain[k + 1]);
+  sequencer += llvm::formatv("      {0}: NEXT_{1}\n", drain.back(), p);
   maxIndex = std::max<uint64_t>(maxIndex, update.getEnd());
   uint64_t neurons = update.getEnd() - update.getBegin();
-  result.cyclesPerStepIdle += 2 * neurons;
+  result.cyclesPerStepIdle += neurons + latency + 1;
+}
+
+SmallVector<std::string> Writer::stageStates(const std::string &p) {
+  SmallVector<std::string> states;
+  for (int64_t k = 1; k <= latency; ++k)
+    states.push_back(p + "_STAGE" + std::to_string(k));
+  return states;
 }
 
 std::string Writer::emitQueueWalk(const std::string &p, hw::QueueOp queue,
@@ -429,12 +622,15 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
   StringRef targets = walk.getTargets();
   uint64_t synapses = memories.lookup(targets).getDepth();
   maxSynapses = std::max(maxSynapses, synapses + 1);
+  latency = walk.getLatency().value_or(0);
   emitDatapath(body, p);
 
   std::string target = p + "_TARGET", add = p + "_ADD";
+  SmallVector<std::string> states{target, add};
+  llvm::append_range(states, stageStates(p));
   std::string syn =
       emitQueueWalk(p, queues.lookup(walk.getQueue()), walk.getRows(),
-                    walk.getPreBegin(), walk.getPreEnd(), {target, add});
+                    walk.getPreBegin(), walk.getPreEnd(), states);
 
   // SYN: the target and the synapse's words; TARGET: the target's words
   // (in a ring's row) and the ROMs (indexed by the synapse's words); ADD:
@@ -449,12 +645,13 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
     control += llvm::formatv(
         "        {0}_re = 1'b1; {0}_ra = {3}{1}_rd + {2};\n", read.getMemory(),
         targets, walk.getPostOffset(),
-        read.getRow() ? ref(read.getRow()) + " + " : std::string());
+        read.getRow() ? ref(read.getRow(), 0) + " + " : std::string());
   for (auto lookup : body.getOps<hw::LookupOp>())
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1};\n",
                              lookup.getMemory(), romAddress(lookup));
   control += "      end\n";
-  control += llvm::formatv("      {0}: begin\n", add);
+  // The body's last stage writes.
+  control += llvm::formatv("      {0}: begin\n", states.back());
   for (auto write : body.getOps<hw::WriteTargetOp>())
     control += llvm::formatv(
         "        {0}_we = 1'b1; {0}_wa = {1}post; {0}_wd = {2};\n",
@@ -468,9 +665,12 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
   sequencer += llvm::formatv("      {0}: begin post <= {1}_rd + {2}; state <= "
                              "{3}; end\n",
                              target, targets, walk.getPostOffset(), add);
+  for (size_t k = 1; k + 1 < states.size(); ++k)
+    sequencer += llvm::formatv("      {0}: state <= {1};\n", states[k],
+                               states[k + 1]);
   sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
                              "end\n",
-                             add, syn);
+                             states.back(), syn);
   result.cyclesPerStepIdle += 1;
   result.synapses += synapses;
 }
@@ -482,6 +682,7 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
   maxSynapses =
       std::max(maxSynapses, memories.lookup(columnSynapses).getDepth() + 1);
   walksColumns = true;
+  latency = walk.getLatency().value_or(0);
   emitDatapath(body, p);
 
   bool looksUp = !body.getOps<hw::LookupOp>().empty();
@@ -491,6 +692,7 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
   if (looksUp)
     states.push_back(look);
   states.push_back(write);
+  llvm::append_range(states, stageStates(p));
   std::string syn =
       emitQueueWalk(p, queues.lookup(walk.getQueue()), walk.getColumns(),
                     walk.getPostBegin(), walk.getPostEnd(), states);
@@ -511,18 +713,20 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
                                lookup.getMemory(), romAddress(lookup));
     control += "      end\n";
   }
-  control += llvm::formatv("      {0}: begin\n", write);
+  control += llvm::formatv("      {0}: begin\n", states.back());
   control += synapseWrites(body, "sidx");
   control += "      end\n";
 
   sequencer += llvm::formatv("      {0}: begin sidx <= {1}_rd; state <= {2}; "
                              "end\n",
                              fields, columnSynapses, looksUp ? look : write);
-  if (looksUp)
-    sequencer += llvm::formatv("      {0}: state <= {1};\n", look, write);
+  // FIELDS leads to the next state; the rest to theirs, the last back.
+  for (size_t k = 1; k + 1 < states.size(); ++k)
+    sequencer += llvm::formatv("      {0}: state <= {1};\n", states[k],
+                               states[k + 1]);
   sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
                              "end\n",
-                             write, syn);
+                             states.back(), syn);
   result.cyclesPerStepIdle += 1;
 }
 
@@ -655,6 +859,11 @@ VerilogDesign Writer::write() {
   for (hw::QueueOp queue : queueOrder)
     os << "  reg [" << counterBits(queue.getSize()) - 1 << ":0] n_"
        << queue.getSymName() << ";\n";
+  if (!pipelineValids.empty())
+    os << "  // Updates' pipelines: stage k's element is valid, its index.\n"
+       << "  reg " << llvm::join(pipelineValids, ", ") << ";\n"
+       << "  reg [" << indexBits - 1 << ":0] "
+       << llvm::join(pipelineIndices, ", ") << ";\n";
   for (hw::RingOp ring : rings)
     os << llvm::formatv("  // Delay ring of {0}: row {1}_head (of {2}) "
                         "starts at {1}_base.\n"
@@ -662,7 +871,7 @@ VerilogDesign Writer::write() {
                         ring.getField(), ring.getMemory(), ring.getSlots(),
                         counterBits(ring.getSlots()) - 1,
                         counterBits(ring.getSlots() * ring.getNeurons()) - 1);
-  os << "\n  // Block RAMs: written in one state, read in another.\n";
+  os << "\n  // Block RAMs: a registered read port and a write port.\n";
   for (Operation &op : design.getBody().front()) {
     auto mem = dyn_cast<hw::MemoryOp>(op);
     if (!mem)
@@ -683,6 +892,9 @@ VerilogDesign Writer::write() {
                         mem.getDepth() - 1, addressBits - 1);
   }
   os << "\n  // The phases' datapaths.\n" << wires;
+  if (!pipelineRegisters.empty())
+    os << "\n  // Pipeline registers: values carried into later stages.\n"
+       << pipelineRegisters;
   os << "\n  // Sticky: an input saturated a field.\n  reg saturated_now;\n"
         "  always @(posedge clk)\n"
         "    if (rst) saturated <= 1'b0;\n"
@@ -714,8 +926,10 @@ VerilogDesign Writer::write() {
     os << "            default: ;\n          endcase\n";
   }
   os << "      end\n";
-  os << control << "      default: ;\n    endcase\n"
-     << "  end\n";
+  os << control << "      default: ;\n    endcase\n";
+  if (!tails.empty())
+    os << "    // The updates' last stages.\n" << tails;
+  os << "  end\n";
   if (!inputs.empty())
     os << "  assign in_ready = state == S_IDLE;\n";
   if (hostPort)
@@ -736,7 +950,8 @@ VerilogDesign Writer::write() {
   for (hw::RingOp ring : rings)
     os << "      " << ring.getMemory() << "_head <= 0; " << ring.getMemory()
        << "_base <= 0;\n";
-  os << "    end else begin\n      step_done <= 1'b0;\n      case (state)\n"
+  os << "    end else begin\n      step_done <= 1'b0;\n" << tailCounts
+     << "      case (state)\n"
         "      S_IDLE: if (step_start) begin\n";
   for (hw::QueueOp queue : queueOrder)
     if (!queue.getHost())

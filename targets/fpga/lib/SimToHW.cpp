@@ -689,7 +689,8 @@ LogicalResult Converter::convertUpdate(ArrayRef<sm::ForEachOp> phases,
   Location loc = phase.getLoc();
   builder.setInsertionPointToEnd(&design.getBody().front());
   auto update =
-      builder.create<hw::UpdateOp>(loc, name, begin, end, FlatSymbolRefAttr());
+      builder.create<hw::UpdateOp>(loc, name, begin, end, FlatSymbolRefAttr(),
+                                   IntegerAttr());
   Block &block = update.getBody().emplaceBlock();
   SmallVector<const Ring *> delivered;
   for (auto &[field, ring] : rings)
@@ -743,7 +744,8 @@ LogicalResult Converter::convertSpikes(sm::ForEachSpikeOp phase,
   MLIRContext *context = builder.getContext();
   builder.setInsertionPointToEnd(&design.getBody().front());
   auto walk = builder.create<hw::SpikeWalkOp>(
-      loc, name, pre, preRange[0], preRange[1], rows, targets, postRange[0]);
+      loc, name, pre, preRange[0], preRange[1], rows, targets, postRange[0],
+      IntegerAttr());
   Block &block = walk.getBody().emplaceBlock();
   // The body: the synapse's fields (read, and written by plasticity),
   // arithmetic, table lookups, accumulations into the postsynaptic neuron.
@@ -790,7 +792,8 @@ LogicalResult Converter::convertPostSpikes(sm::ForEachSpikeOp phase,
   Location loc = phase.getLoc();
   builder.setInsertionPointToEnd(&design.getBody().front());
   auto walk = builder.create<hw::ColumnWalkOp>(
-      loc, name, post, postRange[0], postRange[1], columns, columnSynapses);
+      loc, name, post, postRange[0], postRange[1], columns, columnSynapses,
+      IntegerAttr());
   Block &block = walk.getBody().emplaceBlock();
   // The synapse's fields and table lookups; no input (a postsynaptic
   // spike changes only the synapse).

@@ -210,3 +210,88 @@ hw.saturation %c
 %s = hw.constant 1 : i32
 // expected-error @+1 {{counts to 2: its result needs 3 bits}}
 %n = hw.count_reached %s thresholds [1, 2] bits 24 : i2
+
+// -----
+
+// A pipelined phase: stages against the latency and the operands.
+hw.design @D attributes {dt = 1.0e-4 : f64, steps = 1 : i64} {
+  hw.memory @m_v [4] : i24 signed
+  hw.update @P0 [0, 4) {
+    // expected-error @+1 {{has a stage but its phase has no latency}}
+    %v = hw.read @m_v {stage = 0 : i64} : i24
+  }
+}
+
+// -----
+
+hw.design @D attributes {dt = 1.0e-4 : f64, steps = 1 : i64} {
+  hw.memory @m_v [4] : i24 signed
+  hw.update @P0 [0, 4) attributes {latency = 1 : i64} {
+    %v = hw.read @m_v {stage = 0 : i64} : i24
+    // expected-error @+1 {{needs a stage from 0 to the phase's latency 1}}
+    %w = hw.add %v, %v {stage = 2 : i64} : i24, i24 -> i25
+  }
+}
+
+// -----
+
+hw.design @D attributes {dt = 1.0e-4 : f64, steps = 1 : i64} {
+  hw.memory @m_v [4] : i24 signed
+  hw.update @P0 [0, 4) attributes {latency = 1 : i64} {
+    // expected-error @+1 {{needs a stage from 0 to the phase's latency 1}}
+    %v = hw.read @m_v : i24
+  }
+}
+
+// -----
+
+hw.design @D attributes {dt = 1.0e-4 : f64, steps = 1 : i64} {
+  hw.memory @m_v [4] : i24 signed
+  hw.update @P0 [0, 4) attributes {latency = 1 : i64} {
+    // expected-error @+1 {{reads in stage 0}}
+    %v = hw.read @m_v {stage = 1 : i64} : i24
+  }
+}
+
+// -----
+
+hw.design @D attributes {dt = 1.0e-4 : f64, steps = 1 : i64} {
+  hw.memory @m_v [4] : i24 signed
+  hw.update @P0 [0, 4) attributes {latency = 1 : i64} {
+    %v = hw.read @m_v {stage = 0 : i64} : i24
+    %w = hw.add %v, %v {stage = 1 : i64} : i24, i24 -> i25
+    // expected-error @+1 {{in stage 0 uses a value computed in stage 1}}
+    %x = hw.add %w, %v {stage = 0 : i64} : i25, i24 -> i26
+  }
+}
+
+// -----
+
+hw.design @D attributes {dt = 1.0e-4 : f64, steps = 1 : i64} {
+  hw.memory @m_v [4] : i24 signed
+  hw.update @P0 [0, 4) attributes {latency = -1 : i64} {
+    %c = hw.constant 1 : i2
+    // expected-error @-2 {{needs a latency of at least 0}}
+    hw.write @m_v, %c : i2
+  }
+}
+
+// -----
+
+hw.design @D attributes {dt = 1.0e-4 : f64, steps = 1 : i64} {
+  hw.memory @m_rows [2] : i2
+  hw.memory @m_targets [2] : i2
+  hw.memory @m_d [2] : i4 signed
+  hw.memory @m_ring [8] : i8 signed
+  hw.memory @m_q [2] : i2
+  hw.memory @m_v [2] : i8 signed
+  hw.queue @P [2] memory @m_q id 0
+  hw.ring @m_ring feeds @m_v slots 4 neurons 2
+  hw.spike_walk @W @P [0, 2) rows @m_rows targets @m_targets post_offset 0 attributes {latency = 1 : i64} {
+    %d = hw.read @m_d {stage = 0 : i64} : i4
+    %row = hw.add %d, %d {stage = 1 : i64} : i4, i4 -> i5
+    // A read's address is computed before the read, in stage 0.
+    // expected-error @+1 {{in stage 0 uses a value computed in stage 1}}
+    %x = hw.read_target @m_ring row %row : i5 {stage = 0 : i64} : i8
+  }
+}

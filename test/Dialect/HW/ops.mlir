@@ -116,3 +116,24 @@ hw.design @Engine attributes {dt = 1.0e-4 : f64, steps = 100 : i64} {
     hw.write @m_c_w, %up : i25
   }
 }
+
+// -----
+
+// A pipelined phase: its latency, and each value's stage.
+// CHECK-LABEL: hw.design @Piped
+hw.design @Piped attributes {dt = 1.0e-4 : f64, steps = 1 : i64} {
+  hw.memory @m_v [4] : i24 signed
+  // CHECK: hw.update @P0[0, 4) attributes {latency = 1 : i64} {
+  hw.update @P0 [0, 4) attributes {latency = 1 : i64} {
+    // CHECK: hw.read @m_v {stage = 0 : i64} : i24
+    %v = hw.read @m_v {stage = 0 : i64} : i24
+    %k = hw.constant -83677 : i19
+    %p = hw.mul %v, %k {stage = 0 : i64} : i24, i19 -> i41
+    // CHECK: hw.shr %{{.*}} by 24 {stage = 1 : i64} : i41 -> i17
+    %s = hw.shr %p by 24 {stage = 1 : i64} : i41 -> i17
+    %sum = hw.add %v, %s {stage = 1 : i64} : i24, i17 -> i25
+    %new, %over = hw.saturate %sum {stage = 1 : i64} : i25 -> i24
+    // CHECK: hw.write @m_v, %{{.*}} : i24
+    hw.write @m_v, %new : i24
+  }
+}

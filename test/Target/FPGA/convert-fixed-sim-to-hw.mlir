@@ -52,21 +52,23 @@
 // CHECK: hw.write_target @m_P_v_ring, %[[NEW]] row %[[OFFSET]] : i6 : i24
 // CHECK: hw.saturation %[[SATURATED]]
 
-// The update reads the ring at its head row and writes it back cleared;
-// the walk reads the target's word in the ring row in TARGET and writes
-// it in ADD.
+// The update reads the ring at its head row (RUN, a neuron a cycle) and
+// writes it back cleared a cycle later (one stage: not pipelined); the
+// walk reads the target's word in the ring row in TARGET and writes it in
+// ADD.
 // VERILOG: module cajal_top (
 // VERILOG: reg [2:0] m_P_v_ring_head;
-// VERILOG: P0_READ: begin
+// VERILOG: P0_{{RUN}}: begin
 // VERILOG: m_P_v_ring_re = 1'b1; m_P_v_ring_ra = m_P_v_ring_base + i;
-// VERILOG: P0_WRITE: begin
-// VERILOG: m_P_v_ring_we = 1'b1; m_P_v_ring_wa = m_P_v_ring_base + i; m_P_v_ring_wd = 2'sd0;
-// VERILOG: if ([[FIRE:P0_t[0-9]+]]) begin m_P_queue_we = 1'b1; m_P_queue_wa = n_P; m_P_queue_wd = i; end
 // VERILOG: P1_TARGET: begin
 // VERILOG-NEXT: m_P_v_ring_re = 1'b1; m_P_v_ring_ra = [[ROW:P1_t[0-9]+]] + m_syn_targets_rd + 0;
 // VERILOG: P1_ADD: begin
 // VERILOG-NEXT: m_P_v_ring_we = 1'b1; m_P_v_ring_wa = [[ROW]] + post; m_P_v_ring_wd = P1_t{{[0-9]+}};
-// VERILOG: if (state == P0_WRITE && ([[FIRE]])) begin spike_valid = 1'b1;
+// VERILOG: // The updates' last stages.
+// VERILOG-NEXT: if (P0_v0) begin
+// VERILOG: m_P_v_ring_we = 1'b1; m_P_v_ring_wa = m_P_v_ring_base + P0_i0; m_P_v_ring_wd = 2'sd0;
+// VERILOG: if ([[FIRE:P0_t[0-9]+]]) begin m_P_queue_we = 1'b1; m_P_queue_wa = n_P; m_P_queue_wd = P0_i0; end
+// VERILOG: if (P0_v0 && ([[FIRE]])) begin spike_valid = 1'b1;
 // VERILOG: if (m_P_v_ring_head == 3) begin m_P_v_ring_head <= 0; m_P_v_ring_base <= 0; end
 sim.program @Net attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64} {
   %decay = arith.constant 0.99 : f64
@@ -145,7 +147,7 @@ sim.program @Net attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64
 // VERILOG-NEXT: wire [31:0] [[S2:P0_t[0-9]+]] = [[S1]] ^ ([[S1]] >> 17);
 // VERILOG-NEXT: wire signed [31:0] [[S3:P0_t[0-9]+]] = [[S2]] ^ ([[S2]] << 5);
 // VERILOG-NEXT: wire signed [4:0] {{P0_t[0-9]+}} = ([[S3]][31:8] >= 25'd2156076) + ([[S3]][31:8] >= 25'd6695184) + {{.*}} + ([[S3]][31:8] >= 25'd16777215);
-// VERILOG: m_P___draw3_we = 1'b1; m_P___draw3_wa = i; m_P___draw3_wd = [[S3]];
+// VERILOG: m_P___draw3_we = 1'b1; m_P___draw3_wa = P0_i0; m_P___draw3_wd = [[S3]];
 sim.program @Drive attributes {dt = 1.0e-4 : f64, steps = 10 : i64, seed = 1 : i64} {
   %n = arith.constant 40.0 : f64
   %p = arith.constant 0.05 : f64

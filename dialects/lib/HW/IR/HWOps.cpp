@@ -135,10 +135,58 @@ LogicalResult RingOp::verifySymbolUses(SymbolTableCollection &symbols) {
   return success();
 }
 
+int64_t cajal::hw::stageOf(Value value) {
+  Operation *op = value.getDefiningOp();
+  if (!op)
+    return 0;
+  auto stage = op->getAttrOfType<IntegerAttr>(kStageAttrName);
+  return stage ? stage.getInt() : 0;
+}
+
+bool cajal::hw::isSource(Operation *op) {
+  return isa<ReadOp, ReadTargetOp, LookupOp, StepOp, RingHeadOp>(op);
+}
+
+bool cajal::hw::isEffect(Operation *op) {
+  return isa<WriteOp, WriteTargetOp, SpikeOp, SaturationOp>(op);
+}
+
+/// Checks a phase's pipeline: every value-computing op of its body (but
+/// constants) has a stage within the latency, no later than its users';
+/// reads are in stage 0, so what addresses them is too.
+static LogicalResult verifyStages(Operation *phase,
+                                  std::optional<int64_t> latency) {
+  Block &body = phase->getRegion(0).front();
+  for (Operation &op : body) {
+    auto stage = op.getAttrOfType<IntegerAttr>(kStageAttrName);
+    if (!latency) {
+      if (stage)
+        return op.emitOpError("has a stage but its phase has no latency");
+      continue;
+    }
+    if (isa<ConstantOp>(op) || isEffect(&op))
+      continue;
+    if (!stage || stage.getInt() < 0 || stage.getInt() > *latency)
+      return op.emitOpError() << "needs a stage from 0 to the phase's "
+                                 "latency "
+                              << *latency;
+    if (isSource(&op) && stage.getInt() != 0)
+      return op.emitOpError("reads in stage 0");
+    for (Value operand : op.getOperands())
+      if (stageOf(operand) > stage.getInt())
+        return op.emitOpError()
+               << "in stage " << stage.getInt()
+               << " uses a value computed in stage " << stageOf(operand);
+  }
+  if (latency && *latency < 0)
+    return phase->emitOpError("needs a latency of at least 0");
+  return success();
+}
+
 LogicalResult UpdateOp::verify() {
   if (getBegin() < 0 || getEnd() <= getBegin())
     return emitOpError("needs a non-empty range of neurons");
-  return success();
+  return verifyStages(*this, getLatency());
 }
 
 LogicalResult UpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
@@ -150,7 +198,7 @@ LogicalResult UpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
 LogicalResult SpikeWalkOp::verify() {
   if (getPreBegin() < 0 || getPreEnd() <= getPreBegin())
     return emitOpError("needs a non-empty range of presynaptic neurons");
-  return success();
+  return verifyStages(*this, getLatency());
 }
 
 LogicalResult SpikeWalkOp::verifySymbolUses(SymbolTableCollection &symbols) {
@@ -162,7 +210,7 @@ LogicalResult SpikeWalkOp::verifySymbolUses(SymbolTableCollection &symbols) {
 LogicalResult ColumnWalkOp::verify() {
   if (getPostBegin() < 0 || getPostEnd() <= getPostBegin())
     return emitOpError("needs a non-empty range of postsynaptic neurons");
-  return success();
+  return verifyStages(*this, getLatency());
 }
 
 LogicalResult ColumnWalkOp::verifySymbolUses(SymbolTableCollection &symbols) {

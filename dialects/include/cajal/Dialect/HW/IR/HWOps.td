@@ -136,6 +136,11 @@ def HW_RingOp : HW_Op<"ring", [HasParent<"DesignOp">,
   }];
 }
 
+// A phase may be pipelined (`hw-pipeline`): `latency` is the number of
+// register stages of its datapath, and each op of its body that computes a
+// value carries `stage`, the cycle (after the element's words are read) in
+// which it computes it. Writes, spikes and flags happen in the last stage;
+// a value used in a later stage than its own is carried by registers.
 class HW_PhaseOp<string mnemonic, list<Trait> traits = []>
     : HW_Op<mnemonic, traits # [Symbol, HasParent<"DesignOp">, NoTerminator,
         SingleBlock, NoRegionArguments,
@@ -159,7 +164,8 @@ def HW_UpdateOp : HW_PhaseOp<"update"> {
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, I64Attr:$begin,
-                       I64Attr:$end, OptionalAttr<FlatSymbolRefAttr>:$queue);
+                       I64Attr:$end, OptionalAttr<FlatSymbolRefAttr>:$queue,
+                       OptionalAttr<I64Attr>:$latency);
   let assemblyFormat = [{
     $sym_name `[` $begin `,` $end `)` (`spikes` $queue^)?
     attr-dict-with-keyword $body
@@ -177,7 +183,8 @@ def HW_SpikeWalkOp : HW_PhaseOp<"spike_walk"> {
   let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$queue,
                        I64Attr:$pre_begin, I64Attr:$pre_end,
                        FlatSymbolRefAttr:$rows, FlatSymbolRefAttr:$targets,
-                       I64Attr:$post_offset);
+                       I64Attr:$post_offset,
+                       OptionalAttr<I64Attr>:$latency);
   let assemblyFormat = [{
     $sym_name $queue `[` $pre_begin `,` $pre_end `)` `rows` $rows `targets`
     $targets `post_offset` $post_offset attr-dict-with-keyword $body
@@ -194,7 +201,8 @@ def HW_ColumnWalkOp : HW_PhaseOp<"column_walk"> {
   let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$queue,
                        I64Attr:$post_begin, I64Attr:$post_end,
                        FlatSymbolRefAttr:$columns,
-                       FlatSymbolRefAttr:$synapses);
+                       FlatSymbolRefAttr:$synapses,
+                       OptionalAttr<I64Attr>:$latency);
   let assemblyFormat = [{
     $sym_name $queue `[` $post_begin `,` $post_end `)` `columns` $columns
     `synapses` $synapses attr-dict-with-keyword $body

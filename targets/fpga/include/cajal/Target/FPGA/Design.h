@@ -12,6 +12,7 @@
 #define CAJAL_TARGET_FPGA_DESIGN_H
 
 #include "cajal/Runtime/Simulation.h"
+#include "cajal/Target/FPGA/Pipeline.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
@@ -42,12 +43,12 @@ struct DesignSummary {
 /// one .mem image per memory (from `setup`, a CPU simulation of the same
 /// fixed-point program that ran its set-up), quantization.txt and
 /// design.json. Without `hostPort` the design has no host port (see
-/// hw.design). Run checkDesign first: writeDesign does not repeat its
-/// warnings.
-llvm::Expected<DesignSummary> writeDesign(mlir::ModuleOp module,
-                                          cajal_sim *setup,
-                                          llvm::StringRef dir,
-                                          bool hostPort = true);
+/// hw.design). Phase datapaths are cut into stages of `stageDelay` units
+/// (pipelineDesign; 0: one stage). Run checkDesign first: writeDesign does
+/// not repeat its warnings.
+llvm::Expected<DesignSummary>
+writeDesign(mlir::ModuleOp module, cajal_sim *setup, llvm::StringRef dir,
+            bool hostPort = true, unsigned stageDelay = kDefaultStageDelay);
 
 } // namespace cajal::fpga
 

@@ -60,6 +60,23 @@ def ConvertFixedSimToHW : Pass<"convert-fixed-sim-to-hw", "mlir::ModuleOp"> {
   let dependentDialects = ["::cajal::hw::HWDialect"];
 }
 
+def HWPipeline : Pass<"hw-pipeline", "mlir::ModuleOp"> {
+  let summary = "Cut each hw phase's datapath into register stages";
+  let description = [{
+    Gives every value-computing op of each phase body a `stage` and each
+    phase its `latency`: ops are scheduled as early as their operands
+    allow, within `stage-delay` units of logic per stage (an adder, a
+    comparison or a saturation 2, a mux or gate 1, min and max 3); a
+    multiplication by a variable or by a constant other than a power of
+    two takes a stage of its own. What addresses a memory during a walk
+    (a target's ring row, a ROM index) stays in stage 0.
+  }];
+  let options = [
+    Option<"stageDelay", "stage-delay", "unsigned", "4",
+           "logic depth of a stage (0: one stage)">
+  ];
+}
+
 def HWExportVerilog : Pass<"hw-export-verilog", "mlir::ModuleOp"> {
   let summary = "Print each hw.design as Verilog-2005 to standard output";
   let description = [{
