@@ -148,6 +148,10 @@ private:
   /// uses each of its values.
   int64_t latency = 0;
   DenseMap<Value, int64_t> lastUse;
+  /// Whether the phase takes an element a cycle (an update), so that a
+  /// value needs a register per stage it crosses; a walk holds its
+  /// element's inputs until its last stage.
+  bool streaming = false;
   unsigned nextWire = 0;
 
   // Text of the module, by section.
@@ -216,7 +220,9 @@ std::string Writer::ref(Value value, int64_t stage) {
   if (late <= 0 || found == carried.end())
     return names.lookup(value);
   auto [prefix, isUnsigned] = found->second;
-  std::string reg = prefix + "_" + std::to_string(late);
+  // A walk holds its inputs: one register carries a value to every
+  // later stage.
+  std::string reg = prefix + "_" + std::to_string(streaming ? late : 1);
   return isUnsigned ? "$signed({1'b0, " + reg + "})" : reg;
 }
 
@@ -249,10 +255,10 @@ void Writer::emitStageRegisters(Block &body, const std::string &p) {
   // later than its stage.
   std::string declarations, shifts;
   for (Value value : bodyValues(body)) {
-    int64_t late = lastUse.lookup(value) - hw::stageOf(value);
-    Operation *def = value.getDefiningOp();
-    if (late <= 0 || isa<hw::ConstantOp>(def))
+    if (!carried.count(value))
       continue;
+    int64_t late = streaming ? lastUse.lookup(value) - hw::stageOf(value) : 1;
+    Operation *def = value.getDefiningOp();
     // A memory's word is carried as read; others as their wire.
     std::string source = names.lookup(value);
     unsigned width = value.getType().getIntOrFloatBitWidth();
@@ -298,8 +304,12 @@ void Writer::emitDatapath(Block &body, const std::string &p) {
   lastUse = lastUses(body, latency);
   for (Value value : bodyValues(body)) {
     Operation *def = value.getDefiningOp();
+    // A walk's words stay in their read registers until its next
+    // element; an update reads a neuron every cycle.
+    bool heldWord =
+        !streaming && isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def);
     if (lastUse.lookup(value) > hw::stageOf(value) &&
-        !isa<hw::ConstantOp>(def)) {
+        !isa<hw::ConstantOp>(def) && !heldWord) {
       bool isUnsigned = false;
       if (isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def))
         isUnsigned = !memories
@@ -486,6 +496,7 @@ void Writer::emitUpdate(hw::UpdateOp update) {
   std::string p = update.getSymName().str();
   Block &body = update.getBody().front();
   latency = update.getLatency().value_or(0);
+  streaming = true;
   emitDatapath(body, p);
   // RUN reads neuron i's words each cycle; stage k of the neuron read in
   // the cycle before computes k cycles later, told by the valid bit v<k>
@@ -623,6 +634,7 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
   uint64_t synapses = memories.lookup(targets).getDepth();
   maxSynapses = std::max(maxSynapses, synapses + 1);
   latency = walk.getLatency().value_or(0);
+  streaming = false;
   emitDatapath(body, p);
 
   std::string target = p + "_TARGET", add = p + "_ADD";
@@ -683,6 +695,7 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
       std::max(maxSynapses, memories.lookup(columnSynapses).getDepth() + 1);
   walksColumns = true;
   latency = walk.getLatency().value_or(0);
+  streaming = false;
   emitDatapath(body, p);
 
   bool looksUp = !body.getOps<hw::LookupOp>().empty();
