@@ -98,14 +98,16 @@ private:
   /// The states of a queue walk, declared in order: NEXT (the queue's next
   /// spike), SPIKE (in range: its row or column start), ROW0, ROW1 (the
   /// bounds), SYN (its loop test), then the caller's `perSynapse` states,
-  /// whose first SYN goes on to. Emits all but the per-synapse states'
-  /// logic; returns SYN's name.
+  /// whose first SYN goes on to. Emits all but the first per-synapse
+  /// state's transition and the per-synapse states' port logic; returns
+  /// SYN's name.
   std::string emitQueueWalk(const std::string &p, hw::QueueOp queue,
                             StringRef offsets, int64_t begin, int64_t end,
                             ArrayRef<std::string> perSynapse);
   /// Declares the wires of a phase body's datapath and the registers
   /// that carry its values into later stages.
-  void emitDatapath(Block &body, const std::string &p);
+  void emitDatapath(Block &body, const std::string &p,
+                    std::optional<int64_t> phaseLatency, bool streams);
   /// Declares the registers that carry each value of `body` to its last
   /// use, one per stage.
   void emitStageRegisters(Block &body, const std::string &p);
@@ -140,10 +142,14 @@ private:
   SmallVector<hw::RingOp> rings;
   std::set<std::string> ringMemories;
   DenseMap<Value, std::string> names;
-  /// The registers carrying a value into later stages: their name prefix
-  /// (`<prefix>_<k>` holds it k stages late) and whether they hold an
-  /// unsigned memory's word.
-  DenseMap<Value, std::pair<std::string, bool>> carried;
+  /// The registers carrying a value into later stages: `<prefix>_<k>`
+  /// holds it k stages late; `word` is the memory whose read word they
+  /// carry (null for a wire's value).
+  struct Carried {
+    std::string prefix;
+    hw::MemoryOp word;
+  };
+  DenseMap<Value, Carried> carried;
   /// The latency of the phase being written, and the last stage that
   /// uses each of its values.
   int64_t latency = 0;
@@ -159,7 +165,7 @@ private:
   /// The pipelined updates' last stages (port assignments after the state
   /// case; sequencer counts before it) and their valid and index
   /// registers.
-  std::string tails, tailCounts, pipelineRegisters, pipelineResets;
+  std::string tails, tailCounts, pipelineRegisters;
   std::vector<std::string> pipelineIndices, pipelineValids;
   unsigned nextState = 2; // 0 idle, 1 done
   std::vector<std::string> phaseNames, phaseEntries;
@@ -219,11 +225,14 @@ std::string Writer::ref(Value value, int64_t stage) {
   auto found = carried.find(value);
   if (late <= 0 || found == carried.end())
     return names.lookup(value);
-  auto [prefix, isUnsigned] = found->second;
+  Carried carrier = found->second;
   // A walk holds its inputs: one register carries a value to every
   // later stage.
-  std::string reg = prefix + "_" + std::to_string(streaming ? late : 1);
-  return isUnsigned ? "$signed({1'b0, " + reg + "})" : reg;
+  std::string reg =
+      carrier.prefix + "_" + std::to_string(streaming ? late : 1);
+  if (carrier.word && !carrier.word.getIsSigned())
+    return "$signed({1'b0, " + reg + "})";
+  return reg;
 }
 
 /// The values `body` computes, in order.
@@ -258,20 +267,16 @@ void Writer::emitStageRegisters(Block &body, const std::string &p) {
     if (!carried.count(value))
       continue;
     int64_t late = streaming ? lastUse.lookup(value) - hw::stageOf(value) : 1;
-    Operation *def = value.getDefiningOp();
     // A memory's word is carried as read; others as their wire.
+    auto [prefix, word] = carried.lookup(value);
     std::string source = names.lookup(value);
     unsigned width = value.getType().getIntOrFloatBitWidth();
     bool isSigned = width > 1;
-    if (isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def)) {
-      StringRef memory =
-          def->getAttrOfType<FlatSymbolRefAttr>("memory").getValue();
-      hw::MemoryOp mem = memories.lookup(memory);
-      source = (memory + "_rd").str();
-      isSigned = mem.getIsSigned();
-      width = mem.getWidth();
+    if (word) {
+      source = (word.getSymName() + "_rd").str();
+      isSigned = word.getIsSigned();
+      width = word.getWidth();
     }
-    std::string prefix = carried.lookup(value).first;
     for (int64_t k = 1; k <= late; ++k) {
       declarations += llvm::formatv("  reg {0}[{1}:0] {2}_{3};\n",
                                     isSigned ? "signed " : "", width - 1,
@@ -289,7 +294,10 @@ void Writer::emitStageRegisters(Block &body, const std::string &p) {
         "  always @(posedge clk) begin\n" + shifts + "  end\n";
 }
 
-void Writer::emitDatapath(Block &body, const std::string &p) {
+void Writer::emitDatapath(Block &body, const std::string &p,
+                          std::optional<int64_t> phaseLatency, bool streams) {
+  latency = phaseLatency.value_or(0);
+  streaming = streams;
   auto operand = [&](Operation &op, unsigned index) {
     return ref(op.getOperand(index), hw::stageOf(op.getResult(0)));
   };
@@ -304,22 +312,16 @@ void Writer::emitDatapath(Block &body, const std::string &p) {
   lastUse = lastUses(body, latency);
   for (Value value : bodyValues(body)) {
     Operation *def = value.getDefiningOp();
+    hw::MemoryOp word;
+    if (isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def))
+      word = memories.lookup(
+          def->getAttrOfType<FlatSymbolRefAttr>("memory").getValue());
     // A walk's words stay in their read registers until its next
     // element; an update reads a neuron every cycle.
-    bool heldWord =
-        !streaming && isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def);
     if (lastUse.lookup(value) > hw::stageOf(value) &&
-        !isa<hw::ConstantOp>(def) && !heldWord) {
-      bool isUnsigned = false;
-      if (isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def))
-        isUnsigned = !memories
-                          .lookup(def->getAttrOfType<FlatSymbolRefAttr>(
-                                         "memory")
-                                      .getValue())
-                          .getIsSigned();
+        !isa<hw::ConstantOp>(def) && !(word && !streaming))
       carried[value] = {llvm::formatv("{0}_c{1}", p, nextWire++).str(),
-                        isUnsigned};
-    }
+                        word};
   }
   std::string before = std::move(wires);
   wires.clear();
@@ -495,9 +497,7 @@ std::string Writer::romAddress(hw::LookupOp lookup) {
 void Writer::emitUpdate(hw::UpdateOp update) {
   std::string p = update.getSymName().str();
   Block &body = update.getBody().front();
-  latency = update.getLatency().value_or(0);
-  streaming = true;
-  emitDatapath(body, p);
+  emitDatapath(body, p, update.getLatency(), /*streams=*/true);
   // RUN reads neuron i's words each cycle; stage k of the neuron read in
   // the cycle before computes k cycles later, told by the valid bit v<k>
   // and index i<k>; the last stage (L) writes. DRAIN_0..L empty the
@@ -624,6 +624,14 @@ std::string Writer::emitQueueWalk(const std::string &p, hw::QueueOp queue,
       "      {0}: if (k == kend) begin q <= q + 1'b1; state <= {1}; end\n"
       "        else state <= {2};\n",
       syn, next, perSynapse.front());
+  // After the first (the caller's), each per-synapse state leads to the
+  // next; the last goes back to SYN for the next synapse.
+  for (size_t k = 1; k + 1 < perSynapse.size(); ++k)
+    sequencer += llvm::formatv("      {0}: state <= {1};\n", perSynapse[k],
+                               perSynapse[k + 1]);
+  sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
+                             "end\n",
+                             perSynapse.back(), syn);
   return syn;
 }
 
@@ -633,9 +641,7 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
   StringRef targets = walk.getTargets();
   uint64_t synapses = memories.lookup(targets).getDepth();
   maxSynapses = std::max(maxSynapses, synapses + 1);
-  latency = walk.getLatency().value_or(0);
-  streaming = false;
-  emitDatapath(body, p);
+  emitDatapath(body, p, walk.getLatency(), /*streams=*/false);
 
   std::string target = p + "_TARGET", add = p + "_ADD";
   SmallVector<std::string> states{target, add};
@@ -677,12 +683,6 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
   sequencer += llvm::formatv("      {0}: begin post <= {1}_rd + {2}; state <= "
                              "{3}; end\n",
                              target, targets, walk.getPostOffset(), add);
-  for (size_t k = 1; k + 1 < states.size(); ++k)
-    sequencer += llvm::formatv("      {0}: state <= {1};\n", states[k],
-                               states[k + 1]);
-  sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
-                             "end\n",
-                             states.back(), syn);
   result.cyclesPerStepIdle += 1;
   result.synapses += synapses;
 }
@@ -694,9 +694,7 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
   maxSynapses =
       std::max(maxSynapses, memories.lookup(columnSynapses).getDepth() + 1);
   walksColumns = true;
-  latency = walk.getLatency().value_or(0);
-  streaming = false;
-  emitDatapath(body, p);
+  emitDatapath(body, p, walk.getLatency(), /*streams=*/false);
 
   bool looksUp = !body.getOps<hw::LookupOp>().empty();
   std::string fields = p + "_FIELDS", look = p + "_LOOKUP",
@@ -733,13 +731,6 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
   sequencer += llvm::formatv("      {0}: begin sidx <= {1}_rd; state <= {2}; "
                              "end\n",
                              fields, columnSynapses, looksUp ? look : write);
-  // FIELDS leads to the next state; the rest to theirs, the last back.
-  for (size_t k = 1; k + 1 < states.size(); ++k)
-    sequencer += llvm::formatv("      {0}: state <= {1};\n", states[k],
-                               states[k + 1]);
-  sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
-                             "end\n",
-                             states.back(), syn);
   result.cyclesPerStepIdle += 1;
 }
 

@@ -156,6 +156,8 @@ bool cajal::hw::isEffect(Operation *op) {
 /// reads are in stage 0, so what addresses them is too.
 static LogicalResult verifyStages(Operation *phase,
                                   std::optional<int64_t> latency) {
+  if (latency && *latency < 0)
+    return phase->emitOpError("needs a latency of at least 0");
   Block &body = phase->getRegion(0).front();
   for (Operation &op : body) {
     auto stage = op.getAttrOfType<IntegerAttr>(kStageAttrName);
@@ -178,8 +180,6 @@ static LogicalResult verifyStages(Operation *phase,
                << "in stage " << stage.getInt()
                << " uses a value computed in stage " << stageOf(operand);
   }
-  if (latency && *latency < 0)
-    return phase->emitOpError("needs a latency of at least 0");
   return success();
 }
 
