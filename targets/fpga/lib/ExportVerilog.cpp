@@ -122,14 +122,31 @@ private:
   SmallVector<std::string> stageStates(const std::string &p);
   /// A memory's read word, as a signed value.
   std::string word(StringRef memory);
+  /// A register loaded with `read`'s word every cycle (declared in
+  /// `wordRegisters`), as a signed value.
+  std::string wordRegister(hw::ReadOp read, const std::string &p);
+  std::string wordRegisters;
   /// The port assignments of the writes of `body` at `address`.
   std::string writes(Block &body, const std::string &address, bool ringsAtHead);
   /// The writes of a walk's body (synapse fields: plasticity, whose final
   /// values the testbench reads back) at `address`.
   std::string synapseWrites(Block &body, const std::string &address);
   std::string flags(Block &body);
-  /// The address of a ROM lookup: its index clamped into the ROM.
+  /// The address of a ROM lookup: its index clamped into the ROM (or the
+  /// register that holds it).
   std::string romAddress(hw::LookupOp lookup);
+  /// A target's ring row in a walk (or the register that holds it).
+  std::string targetRow(hw::ReadTargetOp read);
+  /// Whether a walk's lookups or target reads have addresses computed
+  /// from the words it read. In a pipelined walk those words are then
+  /// registered (state WORDS), the addresses computed from the registers
+  /// and registered in turn (ADDRESS), so that no block RAM's output
+  /// reaches logic or another's address within a cycle.
+  bool addressesFromWords(Block &body, std::optional<int64_t> latency);
+  /// Registers in `state` the addresses of a walk's lookups and target
+  /// reads that are computed from its words.
+  void registerAddresses(Block &body, const std::string &p,
+                         const std::string &state);
   void addState(const std::string &state) {
     stateNames +=
         llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
@@ -150,6 +167,9 @@ private:
     hw::MemoryOp word;
   };
   DenseMap<Value, Carried> carried;
+  /// A walk's registered addresses, by the lookup or target read they
+  /// address.
+  DenseMap<Operation *, std::string> addressRegisters;
   /// The latency of the phase being written, and the last stage that
   /// uses each of its values.
   int64_t latency = 0;
@@ -158,6 +178,9 @@ private:
   /// value needs a register per stage it crosses; a walk holds its
   /// element's inputs until its last stage.
   bool streaming = false;
+  /// Whether the walk being written reads its words from registers loaded
+  /// each cycle (`addressesFromWords`).
+  bool registerWords = false;
   unsigned nextWire = 0;
 
   // Text of the module, by section.
@@ -205,6 +228,26 @@ std::string Writer::word(StringRef memory) {
   if (mem && !mem.getIsSigned())
     return ("$signed({1'b0, " + memory + "_rd})").str();
   return (memory + "_rd").str();
+}
+
+/// Whether an op of `value`'s phase uses it in stage 0 (an address).
+static bool usedInStageZero(Value value) {
+  return llvm::any_of(value.getUsers(), [](Operation *user) {
+    return !hw::isEffect(user) && hw::stageOf(user->getResult(0)) == 0;
+  });
+}
+
+std::string Writer::wordRegister(hw::ReadOp read, const std::string &p) {
+  hw::MemoryOp mem = memories.lookup(read.getMemory());
+  std::string reg = llvm::formatv("{0}_w{1}", p, nextWire++).str();
+  wordRegisters += llvm::formatv("  reg {0}[{1}:0] {2};\n",
+                                 mem.getIsSigned() ? "signed " : "",
+                                 mem.getWidth() - 1, reg)
+                       .str();
+  pipelineRegisters += llvm::formatv("  always @(posedge clk) {0} <= {1}_rd;\n",
+                                     reg, mem.getSymName())
+                           .str();
+  return mem.getIsSigned() ? reg : "$signed({1'b0, " + reg + "})";
 }
 
 void Writer::declare(Value value, const std::string &p,
@@ -316,10 +359,10 @@ void Writer::emitDatapath(Block &body, const std::string &p,
     if (isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def))
       word = memories.lookup(
           def->getAttrOfType<FlatSymbolRefAttr>("memory").getValue());
-    // A walk's words stay in their read registers until its next
-    // element; an update reads a neuron every cycle.
+    // A word is registered once read (a block RAM's output is slow); the
+    // step and the rings' heads hold through the step.
     if (lastUse.lookup(value) > hw::stageOf(value) &&
-        !isa<hw::ConstantOp>(def) && !(word && !streaming))
+        !isa<hw::ConstantOp, hw::StepOp, hw::RingHeadOp>(def))
       carried[value] = {llvm::formatv("{0}_c{1}", p, nextWire++).str(),
                         word};
   }
@@ -331,7 +374,9 @@ void Writer::emitDatapath(Block &body, const std::string &p,
     if (auto c = dyn_cast<hw::ConstantOp>(op))
       names[c] = literal(c.getValue(), c.getType());
     else if (auto read = dyn_cast<hw::ReadOp>(op))
-      names[read] = word(read.getMemory());
+      names[read] = registerWords && usedInStageZero(read)
+                        ? wordRegister(read, p)
+                        : word(read.getMemory());
     else if (auto read = dyn_cast<hw::ReadTargetOp>(op))
       names[read] = word(read.getMemory());
     else if (auto lookup = dyn_cast<hw::LookupOp>(op))
@@ -451,6 +496,8 @@ void Writer::emitDatapath(Block &body, const std::string &p,
   // The registers' declarations precede the wires that read them.
   std::string phaseWires = std::move(wires);
   wires = std::move(before);
+  wires += wordRegisters;
+  wordRegisters.clear();
   emitStageRegisters(body, p);
   wires += phaseWires;
 }
@@ -486,12 +533,85 @@ std::string Writer::flags(Block &body) {
 }
 
 std::string Writer::romAddress(hw::LookupOp lookup) {
+  if (auto found = addressRegisters.find(lookup);
+      found != addressRegisters.end())
+    return found->second;
   std::string index = ref(lookup.getIndex(), 0);
   int64_t last = memories.lookup(lookup.getMemory()).getDepth() - 1;
   std::string top = literal(
       last, IntegerType::get(design.getContext(), counterBits(last) + 1));
   return llvm::formatv("({0} < 0) ? 0 : ({0} > {1}) ? {1} : {0}", index, top)
       .str();
+}
+
+std::string Writer::targetRow(hw::ReadTargetOp read) {
+  if (auto found = addressRegisters.find(read);
+      found != addressRegisters.end())
+    return found->second;
+  return ref(read.getRow(), 0);
+}
+
+/// Whether `value` is computed from a word read from a memory.
+static bool dependsOnWord(Value value) {
+  SmallVector<Value> work{value};
+  llvm::DenseSet<Operation *> seen;
+  while (!work.empty()) {
+    Operation *def = work.pop_back_val().getDefiningOp();
+    if (!def || !seen.insert(def).second)
+      continue;
+    if (isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def))
+      return true;
+    llvm::append_range(work, def->getOperands());
+  }
+  return false;
+}
+
+bool Writer::addressesFromWords(Block &body, std::optional<int64_t> latency) {
+  // Without a pipeline a walk keeps its one-cycle addresses.
+  if (latency.value_or(0) == 0)
+    return false;
+  for (Operation &op : body) {
+    if (auto lookup = dyn_cast<hw::LookupOp>(op);
+        lookup && dependsOnWord(lookup.getIndex()))
+      return true;
+    if (auto read = dyn_cast<hw::ReadTargetOp>(op);
+        read && read.getRow() && dependsOnWord(read.getRow()))
+      return true;
+  }
+  return false;
+}
+
+void Writer::registerAddresses(Block &body, const std::string &p,
+                               const std::string &state) {
+  addressRegisters.clear();
+  std::string declarations, loads;
+  auto add = [&](Operation *op, unsigned width, bool isSigned,
+                 const std::string &value) {
+    std::string reg = llvm::formatv("{0}_a{1}", p, nextWire++).str();
+    declarations += llvm::formatv("  reg {0}[{1}:0] {2};\n",
+                                  isSigned ? "signed " : "", width - 1, reg)
+                        .str();
+    loads += llvm::formatv("      {0} <= {1};\n", reg, value).str();
+    addressRegisters[op] = reg;
+  };
+  for (Operation &op : body) {
+    if (auto lookup = dyn_cast<hw::LookupOp>(op)) {
+      if (dependsOnWord(lookup.getIndex()))
+        add(lookup,
+            counterBits(memories.lookup(lookup.getMemory()).getDepth() - 1),
+            /*isSigned=*/false, romAddress(lookup));
+    } else if (auto read = dyn_cast<hw::ReadTargetOp>(op)) {
+      if (read.getRow() && dependsOnWord(read.getRow()))
+        add(read, read.getRow().getType().getIntOrFloatBitWidth(),
+            /*isSigned=*/true, ref(read.getRow(), 0));
+    }
+  }
+  wires += declarations;
+  pipelineRegisters += llvm::formatv("  always @(posedge clk)\n"
+                                     "    if (state == {0}) begin\n{1}"
+                                     "    end\n",
+                                     state, loads)
+                           .str();
 }
 
 void Writer::emitUpdate(hw::UpdateOp update) {
@@ -641,29 +761,46 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
   StringRef targets = walk.getTargets();
   uint64_t synapses = memories.lookup(targets).getDepth();
   maxSynapses = std::max(maxSynapses, synapses + 1);
+  registerWords = addressesFromWords(body, walk.getLatency());
   emitDatapath(body, p, walk.getLatency(), /*streams=*/false);
 
-  std::string target = p + "_TARGET", add = p + "_ADD";
-  SmallVector<std::string> states{target, add};
+  std::string words = p + "_WORDS", address = p + "_ADDRESS",
+              target = p + "_TARGET", add = p + "_ADD";
+  SmallVector<std::string> states;
+  bool wordsRegistered = registerWords;
+  if (wordsRegistered) {
+    registerAddresses(body, p, address);
+    states.push_back(words);
+    states.push_back(address);
+  }
+  registerWords = false;
+  states.push_back(target);
+  states.push_back(add);
   llvm::append_range(states, stageStates(p));
   std::string syn =
       emitQueueWalk(p, queues.lookup(walk.getQueue()), walk.getRows(),
                     walk.getPreBegin(), walk.getPreEnd(), states);
 
-  // SYN: the target and the synapse's words; TARGET: the target's words
-  // (in a ring's row) and the ROMs (indexed by the synapse's words); ADD:
-  // the writes.
+  // SYN: the target and the synapse's words; WORDS, ADDRESS (if any):
+  // the words registered, the addresses computed from them; TARGET: the
+  // target's words (in a ring's row) and the ROMs (indexed by the
+  // synapse's words); ADD: stage 0.
   control += llvm::formatv("      {0}: begin\n", syn);
   control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n", targets);
   for (const std::string &name : readMemories(body))
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = k;\n", name);
   control += "      end\n";
   control += llvm::formatv("      {0}: begin\n", target);
+  // After WORDS the target is in `post`, a register.
+  std::string post = wordsRegistered
+                         ? std::string("post")
+                         : llvm::formatv("{0}_rd + {1}", targets,
+                                         walk.getPostOffset())
+                               .str();
   for (auto read : body.getOps<hw::ReadTargetOp>())
     control += llvm::formatv(
-        "        {0}_re = 1'b1; {0}_ra = {3}{1}_rd + {2};\n", read.getMemory(),
-        targets, walk.getPostOffset(),
-        read.getRow() ? ref(read.getRow(), 0) + " + " : std::string());
+        "        {0}_re = 1'b1; {0}_ra = {1}{2};\n", read.getMemory(),
+        read.getRow() ? targetRow(read) + " + " : std::string(), post);
   for (auto lookup : body.getOps<hw::LookupOp>())
     control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1};\n",
                              lookup.getMemory(), romAddress(lookup));
@@ -682,7 +819,8 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
 
   sequencer += llvm::formatv("      {0}: begin post <= {1}_rd + {2}; state <= "
                              "{3}; end\n",
-                             target, targets, walk.getPostOffset(), add);
+                             states[0], targets, walk.getPostOffset(),
+                             states[1]);
   result.cyclesPerStepIdle += 1;
   result.synapses += synapses;
 }
@@ -694,12 +832,26 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
   maxSynapses =
       std::max(maxSynapses, memories.lookup(columnSynapses).getDepth() + 1);
   walksColumns = true;
+  registerWords = addressesFromWords(body, walk.getLatency());
   emitDatapath(body, p, walk.getLatency(), /*streams=*/false);
 
   bool looksUp = !body.getOps<hw::LookupOp>().empty();
-  std::string fields = p + "_FIELDS", look = p + "_LOOKUP",
-              write = p + "_WRITE";
-  SmallVector<std::string> states{fields};
+  std::string index = p + "_INDEX", fields = p + "_FIELDS",
+              words = p + "_WORDS", address = p + "_ADDRESS",
+              look = p + "_LOOKUP", write = p + "_WRITE";
+  bool wordsRegistered = registerWords;
+  SmallVector<std::string> states;
+  // Pipelined, the synapse's index is registered (INDEX) before it
+  // addresses the fields.
+  if (wordsRegistered)
+    states.push_back(index);
+  states.push_back(fields);
+  if (wordsRegistered) {
+    registerAddresses(body, p, address);
+    states.push_back(words);
+    states.push_back(address);
+  }
+  registerWords = false;
   if (looksUp)
     states.push_back(look);
   states.push_back(write);
@@ -708,14 +860,17 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
       emitQueueWalk(p, queues.lookup(walk.getQueue()), walk.getColumns(),
                     walk.getPostBegin(), walk.getPostEnd(), states);
 
-  // SYN: which synapse; FIELDS: its words; LOOKUP: the ROMs; WRITE: its
-  // new words.
+  // SYN: which synapse; INDEX (if any): registered; FIELDS: its words;
+  // WORDS, ADDRESS (if any): the words registered, the ROMs' indices
+  // computed from them; LOOKUP: the ROMs; WRITE: stage 0.
   control += llvm::formatv("      {0}: begin {1}_re = 1'b1; {1}_ra = k; end\n",
                            syn, columnSynapses);
   control += llvm::formatv("      {0}: begin\n", fields);
   for (const std::string &name : readMemories(body))
-    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1}_rd;\n", name,
-                             columnSynapses);
+    control += llvm::formatv("        {0}_re = 1'b1; {0}_ra = {1};\n", name,
+                             wordsRegistered
+                                 ? std::string("sidx")
+                                 : (columnSynapses + "_rd").str());
   control += "      end\n";
   if (looksUp) {
     control += llvm::formatv("      {0}: begin\n", look);
@@ -730,7 +885,7 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
 
   sequencer += llvm::formatv("      {0}: begin sidx <= {1}_rd; state <= {2}; "
                              "end\n",
-                             fields, columnSynapses, looksUp ? look : write);
+                             states[0], columnSynapses, states[1]);
   result.cyclesPerStepIdle += 1;
 }
 

