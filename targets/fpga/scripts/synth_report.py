@@ -328,6 +328,22 @@ def run_nextpnr(ctx, dev_key, netlist, family="ice40"):
     return res
 
 
+def _record_clock(ctx, result, pnr, basis):
+    """The device and Fmax of a place and route in `result`, and the
+    throughput at that clock when the workload is known."""
+    fmax = pnr.get("fmax_mhz") if pnr.get("status") == "ok" else None
+    result["device"] = pnr.get("device") if pnr.get("status") == "ok" else None
+    result["fmax_mhz"] = fmax
+    wl = ctx["workload"]
+    if wl and fmax:
+        result["throughput"] = {
+            "clock_mhz": fmax, "clock_basis": basis,
+            "cycles_per_step": wl["cycles_per_step"],
+            "time_steps_per_second": fmax * 1e6 / wl["cycles_per_step"],
+            "neuron_updates_per_second":
+                wl["neurons"] * fmax * 1e6 / wl["cycles_per_step"]}
+
+
 def flow_ice40(ctx):
     dd = ctx["design_dir"]
     top = ctx["top"]
@@ -376,17 +392,7 @@ def flow_ice40(ctx):
                                    ("device", "status", "message", "seconds")}
                                   for a in attempts]
     result["total_seconds"] = round(time.monotonic() - t_start, 2)
-    fmax = pnr.get("fmax_mhz") if pnr.get("status") == "ok" else None
-    result["device"] = pnr.get("device") if pnr.get("status") == "ok" else None
-    result["fmax_mhz"] = fmax
-    wl = ctx["workload"]
-    if wl and fmax:
-        result["throughput"] = {
-            "clock_mhz": fmax, "clock_basis": "Fmax from nextpnr-ice40",
-            "cycles_per_step": wl["cycles_per_step"],
-            "time_steps_per_second": fmax * 1e6 / wl["cycles_per_step"],
-            "neuron_updates_per_second":
-                wl["neurons"] * fmax * 1e6 / wl["cycles_per_step"]}
+    _record_clock(ctx, result, pnr, "Fmax from nextpnr-ice40")
     return result
 
 
@@ -433,17 +439,7 @@ def flow_ecp5(ctx):
     else:
         pnr = run_nextpnr(ctx, "85k", net, family="ecp5")
     result["pnr"] = pnr
-    fmax = pnr.get("fmax_mhz") if pnr.get("status") == "ok" else None
-    result["device"] = pnr.get("device") if pnr.get("status") == "ok" else None
-    result["fmax_mhz"] = fmax
-    wl = ctx["workload"]
-    if wl and fmax:
-        result["throughput"] = {
-            "clock_mhz": fmax, "clock_basis": "Fmax from nextpnr-ecp5",
-            "cycles_per_step": wl["cycles_per_step"],
-            "time_steps_per_second": fmax * 1e6 / wl["cycles_per_step"],
-            "neuron_updates_per_second":
-                wl["neurons"] * fmax * 1e6 / wl["cycles_per_step"]}
+    _record_clock(ctx, result, pnr, "Fmax from nextpnr-ecp5")
     result["total_seconds"] = round(time.monotonic() - t_start, 2)
     return result
 
