@@ -105,9 +105,12 @@ private:
                             StringRef offsets, int64_t begin, int64_t end,
                             ArrayRef<std::string> perSynapse);
   /// Declares the wires of a phase body's datapath and the registers
-  /// that carry its values into later stages.
+  /// that carry its values into later stages; with `registerWords`, the
+  /// words used in stage 0 (addresses) are read from registers loaded
+  /// each cycle.
   void emitDatapath(Block &body, const std::string &p,
-                    std::optional<int64_t> phaseLatency, bool streams);
+                    std::optional<int64_t> phaseLatency, bool streams,
+                    bool registerWords = false);
   /// Declares the registers that carry each value of `body` to its last
   /// use, one per stage.
   void emitStageRegisters(Block &body, const std::string &p);
@@ -137,16 +140,14 @@ private:
   std::string romAddress(hw::LookupOp lookup);
   /// A target's ring row in a walk (or the register that holds it).
   std::string targetRow(hw::ReadTargetOp read);
-  /// Whether a walk's lookups or target reads have addresses computed
-  /// from the words it read. In a pipelined walk those words are then
-  /// registered (state WORDS), the addresses computed from the registers
-  /// and registered in turn (ADDRESS), so that no block RAM's output
-  /// reaches logic or another's address within a cycle.
-  bool addressesFromWords(Block &body, std::optional<int64_t> latency);
-  /// Registers in `state` the addresses of a walk's lookups and target
-  /// reads that are computed from its words.
-  void registerAddresses(Block &body, const std::string &p,
-                         const std::string &state);
+  /// Registers the addresses of `addressed` (a walk's lookups and target
+  /// reads whose addresses are computed from its words, read from word
+  /// registers) in a state ADDRESS after a state WORDS that loads those
+  /// registers; appends both states to `states`. No block RAM's output
+  /// then reaches logic or another's address within a cycle.
+  void registerAddresses(ArrayRef<Operation *> addressed,
+                         const std::string &p,
+                         SmallVectorImpl<std::string> &states);
   void addState(const std::string &state) {
     stateNames +=
         llvm::formatv("  localparam {0} = {1};\n", state, nextState++);
@@ -167,7 +168,7 @@ private:
     hw::MemoryOp word;
   };
   DenseMap<Value, Carried> carried;
-  /// A walk's registered addresses, by the lookup or target read they
+  /// Walks' registered addresses, by the lookup or target read they
   /// address.
   DenseMap<Operation *, std::string> addressRegisters;
   /// The latency of the phase being written, and the last stage that
@@ -178,9 +179,6 @@ private:
   /// value needs a register per stage it crosses; a walk holds its
   /// element's inputs until its last stage.
   bool streaming = false;
-  /// Whether the walk being written reads its words from registers loaded
-  /// each cycle (`addressesFromWords`).
-  bool registerWords = false;
   unsigned nextWire = 0;
 
   // Text of the module, by section.
@@ -338,7 +336,8 @@ void Writer::emitStageRegisters(Block &body, const std::string &p) {
 }
 
 void Writer::emitDatapath(Block &body, const std::string &p,
-                          std::optional<int64_t> phaseLatency, bool streams) {
+                          std::optional<int64_t> phaseLatency, bool streams,
+                          bool registerWords) {
   latency = phaseLatency.value_or(0);
   streaming = streams;
   auto operand = [&](Operation &op, unsigned index) {
@@ -356,13 +355,13 @@ void Writer::emitDatapath(Block &body, const std::string &p,
   for (Value value : bodyValues(body)) {
     Operation *def = value.getDefiningOp();
     hw::MemoryOp word;
-    if (isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def))
+    if (hw::readsWord(def))
       word = memories.lookup(
           def->getAttrOfType<FlatSymbolRefAttr>("memory").getValue());
     // A word is registered once read (a block RAM's output is slow); the
     // step and the rings' heads hold through the step.
     if (lastUse.lookup(value) > hw::stageOf(value) &&
-        !isa<hw::ConstantOp, hw::StepOp, hw::RingHeadOp>(def))
+        !isa<hw::ConstantOp>(def) && !hw::holdsThroughStep(def))
       carried[value] = {llvm::formatv("{0}_c{1}", p, nextWire++).str(),
                         word};
   }
@@ -559,31 +558,39 @@ static bool dependsOnWord(Value value) {
     Operation *def = work.pop_back_val().getDefiningOp();
     if (!def || !seen.insert(def).second)
       continue;
-    if (isa<hw::ReadOp, hw::ReadTargetOp, hw::LookupOp>(def))
+    if (hw::readsWord(def))
       return true;
     llvm::append_range(work, def->getOperands());
   }
   return false;
 }
 
-bool Writer::addressesFromWords(Block &body, std::optional<int64_t> latency) {
-  // Without a pipeline a walk keeps its one-cycle addresses.
+/// A pipelined walk's lookups and target reads whose addresses are
+/// computed from the words it read (none without a pipeline: a walk then
+/// keeps its one-cycle addresses).
+static SmallVector<Operation *>
+addressedFromWords(Block &body, std::optional<int64_t> latency) {
+  SmallVector<Operation *> addressed;
   if (latency.value_or(0) == 0)
-    return false;
+    return addressed;
   for (Operation &op : body) {
-    if (auto lookup = dyn_cast<hw::LookupOp>(op);
-        lookup && dependsOnWord(lookup.getIndex()))
-      return true;
-    if (auto read = dyn_cast<hw::ReadTargetOp>(op);
-        read && read.getRow() && dependsOnWord(read.getRow()))
-      return true;
+    Value address;
+    if (auto lookup = dyn_cast<hw::LookupOp>(op))
+      address = lookup.getIndex();
+    else if (auto read = dyn_cast<hw::ReadTargetOp>(op))
+      address = read.getRow();
+    if (address && dependsOnWord(address))
+      addressed.push_back(&op);
   }
-  return false;
+  return addressed;
 }
 
-void Writer::registerAddresses(Block &body, const std::string &p,
-                               const std::string &state) {
-  addressRegisters.clear();
+void Writer::registerAddresses(ArrayRef<Operation *> addressed,
+                               const std::string &p,
+                               SmallVectorImpl<std::string> &states) {
+  std::string state = p + "_ADDRESS";
+  states.push_back(p + "_WORDS");
+  states.push_back(state);
   std::string declarations, loads;
   auto add = [&](Operation *op, unsigned width, bool isSigned,
                  const std::string &value) {
@@ -594,17 +601,14 @@ void Writer::registerAddresses(Block &body, const std::string &p,
     loads += llvm::formatv("      {0} <= {1};\n", reg, value).str();
     addressRegisters[op] = reg;
   };
-  for (Operation &op : body) {
-    if (auto lookup = dyn_cast<hw::LookupOp>(op)) {
-      if (dependsOnWord(lookup.getIndex()))
-        add(lookup,
-            counterBits(memories.lookup(lookup.getMemory()).getDepth() - 1),
-            /*isSigned=*/false, romAddress(lookup));
-    } else if (auto read = dyn_cast<hw::ReadTargetOp>(op)) {
-      if (read.getRow() && dependsOnWord(read.getRow()))
-        add(read, read.getRow().getType().getIntOrFloatBitWidth(),
-            /*isSigned=*/true, ref(read.getRow(), 0));
-    }
+  for (Operation *op : addressed) {
+    if (auto lookup = dyn_cast<hw::LookupOp>(op))
+      add(lookup,
+          counterBits(memories.lookup(lookup.getMemory()).getDepth() - 1),
+          /*isSigned=*/false, romAddress(lookup));
+    else if (auto read = dyn_cast<hw::ReadTargetOp>(op))
+      add(read, read.getRow().getType().getIntOrFloatBitWidth(),
+          /*isSigned=*/true, ref(read.getRow(), 0));
   }
   wires += declarations;
   pipelineRegisters += llvm::formatv("  always @(posedge clk)\n"
@@ -761,19 +765,16 @@ void Writer::emitSpikeWalk(hw::SpikeWalkOp walk) {
   StringRef targets = walk.getTargets();
   uint64_t synapses = memories.lookup(targets).getDepth();
   maxSynapses = std::max(maxSynapses, synapses + 1);
-  registerWords = addressesFromWords(body, walk.getLatency());
-  emitDatapath(body, p, walk.getLatency(), /*streams=*/false);
+  SmallVector<Operation *> addressed =
+      addressedFromWords(body, walk.getLatency());
+  bool wordsRegistered = !addressed.empty();
+  emitDatapath(body, p, walk.getLatency(), /*streams=*/false,
+               wordsRegistered);
 
-  std::string words = p + "_WORDS", address = p + "_ADDRESS",
-              target = p + "_TARGET", add = p + "_ADD";
+  std::string target = p + "_TARGET", add = p + "_ADD";
   SmallVector<std::string> states;
-  bool wordsRegistered = registerWords;
-  if (wordsRegistered) {
-    registerAddresses(body, p, address);
-    states.push_back(words);
-    states.push_back(address);
-  }
-  registerWords = false;
+  if (wordsRegistered)
+    registerAddresses(addressed, p, states);
   states.push_back(target);
   states.push_back(add);
   llvm::append_range(states, stageStates(p));
@@ -832,26 +833,23 @@ void Writer::emitColumnWalk(hw::ColumnWalkOp walk) {
   maxSynapses =
       std::max(maxSynapses, memories.lookup(columnSynapses).getDepth() + 1);
   walksColumns = true;
-  registerWords = addressesFromWords(body, walk.getLatency());
-  emitDatapath(body, p, walk.getLatency(), /*streams=*/false);
+  SmallVector<Operation *> addressed =
+      addressedFromWords(body, walk.getLatency());
+  bool wordsRegistered = !addressed.empty();
+  emitDatapath(body, p, walk.getLatency(), /*streams=*/false,
+               wordsRegistered);
 
   bool looksUp = !body.getOps<hw::LookupOp>().empty();
-  std::string index = p + "_INDEX", fields = p + "_FIELDS",
-              words = p + "_WORDS", address = p + "_ADDRESS",
-              look = p + "_LOOKUP", write = p + "_WRITE";
-  bool wordsRegistered = registerWords;
+  std::string fields = p + "_FIELDS", look = p + "_LOOKUP",
+              write = p + "_WRITE";
   SmallVector<std::string> states;
   // Pipelined, the synapse's index is registered (INDEX) before it
   // addresses the fields.
   if (wordsRegistered)
-    states.push_back(index);
+    states.push_back(p + "_INDEX");
   states.push_back(fields);
-  if (wordsRegistered) {
-    registerAddresses(body, p, address);
-    states.push_back(words);
-    states.push_back(address);
-  }
-  registerWords = false;
+  if (wordsRegistered)
+    registerAddresses(addressed, p, states);
   if (looksUp)
     states.push_back(look);
   states.push_back(write);

@@ -94,7 +94,7 @@ void pipelinePhase(Operation *phase, unsigned stageDelay) {
       // then routing), and an address is computed from words in the cycle
       // before the body: users of either start a stage later, from a
       // register.
-      at = {0, isa<hw::StepOp, hw::RingHeadOp>(op) ? 0 : int(stageDelay)};
+      at = {0, hw::holdsThroughStep(&op) ? 0 : int(stageDelay)};
     } else if (delay < 0) {
       // A multiplier: operands from registers, product into one.
       if (start.delay > 0)

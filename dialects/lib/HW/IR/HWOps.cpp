@@ -144,7 +144,15 @@ int64_t cajal::hw::stageOf(Value value) {
 }
 
 bool cajal::hw::isSource(Operation *op) {
-  return isa<ReadOp, ReadTargetOp, LookupOp, StepOp, RingHeadOp>(op);
+  return readsWord(op) || holdsThroughStep(op);
+}
+
+bool cajal::hw::readsWord(Operation *op) {
+  return isa<ReadOp, ReadTargetOp, LookupOp>(op);
+}
+
+bool cajal::hw::holdsThroughStep(Operation *op) {
+  return isa<StepOp, RingHeadOp>(op);
 }
 
 bool cajal::hw::isEffect(Operation *op) {

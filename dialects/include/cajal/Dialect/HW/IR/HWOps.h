@@ -31,6 +31,14 @@ int64_t stageOf(mlir::Value value);
 /// or a ring's head): such ops are in stage 0.
 bool isSource(mlir::Operation *op);
 
+/// Whether `op` reads a word from a memory (a read, a target's read, a
+/// lookup): its value arrives from a block RAM's output.
+bool readsWord(mlir::Operation *op);
+
+/// Whether `op` names a register that changes only between steps (the
+/// step counter, a ring's head).
+bool holdsThroughStep(mlir::Operation *op);
+
 /// Whether `op` has an effect when its phase's element completes (a write,
 /// a spike, a saturation flag) rather than a value.
 bool isEffect(mlir::Operation *op);
