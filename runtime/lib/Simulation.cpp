@@ -133,19 +133,32 @@ void cajal_sim::beginStep(uint64_t step) {
   for (StateRecorder &recorder : StateRecorders) {
     if (step % recorder.Every != 0)
       continue;
-    const double *data = Fields[size_t(recorder.Field)].Data;
+    const Field &field = Fields[size_t(recorder.Field)];
+    const double *data = field.Data;
     try {
       recorder.Times.push_back(t);
       for (int32_t index : recorder.Indices)
-        recorder.Values.push_back(data[index]);
+        recorder.Values.push_back(data[index] * field.Scale);
     } catch (const std::bad_alloc &) {
       stepFailed(fail(CAJAL_ERROR_OUT_OF_MEMORY,
                       "state recorder %s: out of memory",
                       recorder.Name.c_str()));
+      continue;
     }
-    if (recorder.File)
-      if (int status = cajal_state_recorder_add_gather(recorder.File, t, data))
-        stepFailed(status);
+    if (!recorder.File)
+      continue;
+    int status;
+    if (field.Scale == 1.0) {
+      status = cajal_state_recorder_add_gather(recorder.File, t, data);
+    } else {
+      // The sample just appended to Values, already in SI units.
+      const size_t width = recorder.Indices.size();
+      status = cajal_state_recorder_add(
+          recorder.File, t, recorder.Values.data() + recorder.Values.size() -
+                                width);
+    }
+    if (status)
+      stepFailed(status);
   }
   for (Population &pop : Populations) {
     pop.SpikeCount = 0;
@@ -427,7 +440,7 @@ extern "C" int cajal_sim_finish(cajal_sim *sim) {
       const Field &field = sim->Fields[size_t(recorder.Field)];
       std::vector<double> values(recorder.Indices.size());
       for (size_t k = 0; k < values.size(); ++k)
-        values[k] = field.Data[size_t(recorder.Indices[k])];
+        values[k] = field.Data[size_t(recorder.Indices[k])] * field.Scale;
       uint64_t shape[1] = {uint64_t(values.size())};
       std::string path = sim->OutputDir + "/" + recorder.Name + "_final.npy";
       keep(cajal_npy_write(path.c_str(), CAJAL_NPY_FLOAT64, 1, shape,
@@ -602,6 +615,10 @@ extern "C" uint64_t cajal_sim_connectivity_bytes(const cajal_sim *sim,
 }
 extern "C" uint64_t cajal_sim_field_size(const cajal_sim *sim, int32_t field) {
   return sim->validField(field) ? sim->Fields[size_t(field)].Size : 0;
+}
+
+extern "C" double cajal_sim_field_scale(const cajal_sim *sim, int32_t field) {
+  return sim->validField(field) ? sim->Fields[size_t(field)].Scale : 0.0;
 }
 
 extern "C" uint64_t cajal_sim_recorded_spike_count(const cajal_sim *sim,
@@ -844,6 +861,19 @@ extern "C" int32_t cajal_sim_add_field(cajal_sim *sim, const char *name,
     sim->Fields.push_back(std::move(field));
     return int32_t(sim->Fields.size() - 1);
   });
+}
+
+extern "C" int32_t cajal_sim_set_field_scale(cajal_sim *sim, int32_t field,
+                                             double scale) {
+  if (!sim->validField(field))
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "field scale: no field with id %d", int(field));
+  if (!(scale > 0) || !std::isfinite(scale))
+    return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                       "field %s: scale %g is not positive and finite",
+                       sim->Fields[size_t(field)].Name.c_str(), scale);
+  sim->Fields[size_t(field)].Scale = scale;
+  return field;
 }
 
 extern "C" int32_t cajal_sim_reserve_fields(cajal_sim *sim, int32_t pop,

@@ -79,6 +79,8 @@ struct Field {
   bool Synaptic = false;
   int32_t Group = -1;
   uint64_t Size = 0;
+  /// SI units per stored unit (fixed-point programs store raw integers).
+  double Scale = 1.0;
   /// The elements: in Owned, or in the population's Block.
   double *Data = nullptr;
   std::unique_ptr<double[], FreeDeleter> Owned;

@@ -512,6 +512,69 @@ TEST_F(Simulation, StateRecordersSampleAtTheStartOfTheStep) {
   cajal_sim_destroy(sim);
 }
 
+/// A fixed-point field: raw integers worth 2^-4 V each.
+void scaledSetup(cajal_sim *sim) {
+  cajal_sim_add_population(sim, "P", 3);
+  cajal_sim_add_field(sim, "P.v", 0, 0);
+  cajal_sim_set_field_scale(sim, 0, 0.0625);
+  cajal_sim_add_state_recorder(sim, "P_v", 0, 0, nullptr, 1);
+}
+
+/// Step n leaves raw v[i] = 16 n + i.
+void scaledStep(cajal_sim *sim, uint64_t n) {
+  double *v = cajal_sim_field_data(sim, 0);
+  for (int i = 0; i < 3; ++i)
+    v[i] = 16.0 * double(n) + i;
+}
+
+TEST_F(Simulation, ScaledFieldsAreRecordedInSIUnits) {
+  ScratchDir dir;
+  const cajal_model model = {"scaled",    1e-3,    3,          1,
+                             scaledSetup, nullptr, scaledStep, nullptr,
+                             nullptr};
+  cajal_run_options options = quietOptions(dir.path().c_str());
+  options.write_csv = 1;
+  cajal_sim *sim = cajal_sim_create(&model, &options);
+  ASSERT_NE(sim, nullptr) << cajal_last_error();
+  EXPECT_EQ(cajal_sim_field_scale(sim, 0), 0.0625);
+  EXPECT_EQ(cajal_sim_field_scale(sim, 1), 0.0);
+  ASSERT_EQ(cajal_sim_run(sim, 3), CAJAL_OK);
+  // The storage keeps raw integers; samples are raw * scale.
+  EXPECT_EQ(cajal_sim_field_data(sim, 0)[2], 34.0);
+  const std::vector<double> values = {0, 0, 0, 0, 0.0625, 0.125,
+                                      1, 1.0625, 1.125};
+  std::vector<double> got(values.size());
+  ASSERT_EQ(cajal_sim_copy_recorded_states(sim, 0, got.data(), got.size()),
+            values.size());
+  EXPECT_EQ(got, values);
+  ASSERT_EQ(cajal_sim_finish(sim), CAJAL_OK);
+  NpyArray v, last;
+  ASSERT_EQ(readNpy(dir.file("P_v.npy"), v), "");
+  EXPECT_EQ(v.as<double>(), values);
+  ASSERT_EQ(readNpy(dir.file("P_v_final.npy"), last), "");
+  EXPECT_EQ(last.as<double>(), (std::vector<double>{2, 2.0625, 2.125}));
+  EXPECT_EQ(slurp(dir.file("P_v.csv")),
+            "t,0,1,2\n0,0,0,0\n0.001,0,0.0625,0.125\n"
+            "0.002,1,1.0625,1.125\n");
+  cajal_sim_destroy(sim);
+}
+
+void badScaleSetup(cajal_sim *sim) {
+  cajal_sim_add_population(sim, "P", 3);
+  cajal_sim_add_field(sim, "P.v", 0, 0);
+  cajal_sim_set_field_scale(sim, 0, -1.0);
+}
+
+TEST_F(Simulation, RefusesAScaleThatIsNotPositive) {
+  const cajal_model model = {"badscale",    1e-3,    3,       1,
+                             badScaleSetup, nullptr, nullptr, nullptr,
+                             nullptr};
+  cajal_run_options options = quietOptions();
+  EXPECT_EQ(cajal_sim_create(&model, &options), nullptr);
+  EXPECT_TRUE(contains(cajal_last_error(), "P.v")) << cajal_last_error();
+  EXPECT_TRUE(contains(cajal_last_error(), "positive")) << cajal_last_error();
+}
+
 //===----------------------------------------------------------------------===//
 // Random numbers
 //===----------------------------------------------------------------------===//

@@ -220,7 +220,13 @@ std::vector<double> Simulation::field(llvm::StringRef name) const {
   if (id < 0)
     return {};
   const double *data = cajal_sim_field_data(sim, id);
-  return std::vector<double>(data, data + cajal_sim_field_size(sim, id));
+  std::vector<double> values(data, data + cajal_sim_field_size(sim, id));
+  // Fixed-point programs store raw integers: report SI units.
+  const double scale = cajal_sim_field_scale(sim, id);
+  if (scale != 1.0)
+    for (double &value : values)
+      value *= scale;
+  return values;
 }
 
 } // namespace cajal

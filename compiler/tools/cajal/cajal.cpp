@@ -294,6 +294,11 @@ int buildFPGA(const std::string &file, const std::string &dir,
                               "per step without spikes\n",
                               summary->neurons, summary->synapses,
                               summary->cyclesPerStepIdle);
+  for (const fpga::WalkCost &walk : summary->walks)
+    llvm::outs() << fmt::format("walk {:<5} {}: {} cycles per spike + {} per "
+                                "synapse\n",
+                                walk.phase, walk.walks, walk.cyclesPerSpike,
+                                walk.cyclesPerSynapse);
   if (!netlist)
     return 0;
   llvm::ErrorOr<std::string> python = llvm::sys::findProgramByName("python3");

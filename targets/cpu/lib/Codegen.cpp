@@ -98,6 +98,7 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   CAJAL_SYMBOL(cajal_sim_column_synapses);
   CAJAL_SYMBOL(cajal_sim_column_sources);
   CAJAL_SYMBOL(cajal_sim_add_state_recorder);
+  CAJAL_SYMBOL(cajal_sim_set_field_scale);
   CAJAL_SYMBOL(cajal_sim_field_data);
   CAJAL_SYMBOL(cajal_sim_ring_row);
   CAJAL_SYMBOL(cajal_sim_row_offsets);

@@ -23,6 +23,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdio>
+
 using namespace mlir;
 namespace sm = cajal::sim;
 
@@ -42,6 +44,13 @@ llvm::Error writeFile(StringRef dir, StringRef name, StringRef text,
   os << text;
   summary.files.push_back(path.str().str());
   return llvm::Error::success();
+}
+
+/// A double in decimal that reads back as the same double.
+std::string exactDecimal(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.17g", value);
+  return text;
 }
 
 sm::ProgramOp onlyProgram(ModuleOp module) {
@@ -95,6 +104,7 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
   });
   summary.synapses = verilog.synapses;
   summary.cyclesPerStepIdle = verilog.cyclesPerStepIdle;
+  summary.walks = verilog.walks;
   if (auto error =
           writeFile(dir, summary.topModule + ".v", verilog.top, summary))
     return std::move(error);
@@ -105,7 +115,9 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
                                summary))
       return std::move(error);
 
-  // Memory images, in hex, two's complement.
+  // Memory images, in hex, two's complement; and the fields' memories with
+  // their scales (value = raw * scale), for hosts and comparisons.
+  std::string fieldList;
   for (auto mem : design.getBody().front().getOps<hw::MemoryOp>()) {
     std::vector<int64_t> image(mem.getDepth(), 0);
     std::string source = mem.getInit() ? mem.getInit()->str() : "";
@@ -144,6 +156,14 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
                                        "' in the set-up");
       const double *data = cajal_sim_field_data(setup, id);
       uint64_t size = cajal_sim_field_size(setup, id);
+      fieldList +=
+          llvm::formatv("{0}\n    {{\"field\": \"{1}\", \"memory\": "
+                        "\"{2}\", \"width\": {3}, \"signed\": {4}, "
+                        "\"scale\": {5}}",
+                        fieldList.empty() ? "" : ",", source, mem.getSymName(),
+                        mem.getWidth(), mem.getIsSigned() ? "true" : "false",
+                        exactDecimal(cajal_sim_field_scale(setup, id)))
+              .str();
       for (uint64_t e = 0; e < size && e < image.size(); ++e)
         image[e] = static_cast<int64_t>(data[e]);
     }
@@ -213,16 +233,34 @@ llvm::Expected<DesignSummary> writeDesign(ModuleOp module, cajal_sim *setup,
                               *mem.getInit(), mem.getWidth(), mem.getDepth(),
                               mem.getIsSigned() ? "true" : "false")
                     .str();
+  std::string walkList;
+  for (const WalkCost &walk : summary.walks)
+    walkList += llvm::formatv("{0}\n    {{\"phase\": \"{1}\", \"walks\": "
+                              "\"{2}\", \"population\": \"{3}\", "
+                              "\"begin\": {4}, \"end\": {5}, "
+                              "\"offsets\": \"{6}\", "
+                              "\"cycles_per_spike\": {7}, "
+                              "\"cycles_per_synapse\": {8}, "
+                              "\"cycles_per_skipped_spike\": {9}}",
+                              walkList.empty() ? "" : ",", walk.phase,
+                              walk.walks, walk.population, walk.begin,
+                              walk.end, walk.offsets, walk.cyclesPerSpike,
+                              walk.cyclesPerSynapse,
+                              walk.cyclesPerSkippedSpike)
+                    .str();
   std::string json = llvm::formatv(
       "{{\n  \"model\": \"{0}\",\n  \"top\": \"{1}\",\n  \"neurons\": {2},\n"
       "  \"synapses\": {3},\n  \"cycles_per_step\": {4},\n"
-      "  \"cycles_per_step_note\": \"without spikes; each spike adds 4 "
-      "cycles plus 3 per synapse of its row (4 per synapse of a postsynaptic "
-      "neuron's column when plasticity looks up a decay)\",\n  \"dt\": {5:e},\n"
+      "  \"cycles_per_step_note\": \"without spikes; each spike of a walk's "
+      "population adds, in each walk whose range it is in, cycles_per_spike "
+      "plus cycles_per_synapse per synapse of its row (or column), and "
+      "cycles_per_skipped_spike in the others\",\n  \"dt\": {5:e},\n"
+      "  \"walks\": [{8}\n  ],\n"
+      "  \"fields\": [{7}\n  ],\n"
       "  \"host_memories\": [{6}\n  ]\n}\n",
       program.getSymName(), summary.topModule, summary.neurons,
       summary.synapses, summary.cyclesPerStepIdle,
-      program.getDt().convertToDouble(), hostList);
+      program.getDt().convertToDouble(), hostList, fieldList, walkList);
   if (auto error = writeFile(dir, "design.json", json, summary))
     return std::move(error);
   if (auto error = writeFile(dir, "top.txt", summary.topModule + "\n",

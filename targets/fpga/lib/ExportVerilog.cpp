@@ -756,6 +756,24 @@ std::string Writer::emitQueueWalk(const std::string &p, hw::QueueOp queue,
   sequencer += llvm::formatv("      {0}: begin k <= k + 1'b1; state <= {1}; "
                              "end\n",
                              perSynapse.back(), syn);
+  // A spike in range: NEXT, SPIKE, ROW0, ROW1 and the SYN that ends its
+  // row; per synapse SYN and the per-synapse states. Out of range: NEXT,
+  // SPIKE.
+  WalkCost cost;
+  cost.phase = p;
+  // The offsets' image names the table: "rows:exc", "columns:exc".
+  std::optional<StringRef> image = memories.lookup(offsets).getInit();
+  auto [kind, table] = image ? image->split(':')
+                             : std::make_pair(offsets, StringRef());
+  cost.walks = table.empty() ? kind.str() : (kind + " of " + table).str();
+  cost.population = population.str();
+  cost.begin = begin;
+  cost.end = end;
+  cost.offsets = offsets.str();
+  cost.cyclesPerSpike = 5;
+  cost.cyclesPerSynapse = 1 + perSynapse.size();
+  cost.cyclesPerSkippedSpike = 2;
+  result.walks.push_back(cost);
   return syn;
 }
 

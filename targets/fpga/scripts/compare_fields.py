@@ -2,10 +2,12 @@
 """Compares a field's final values: the CPU fixed-point run's against the
 design's.
 
-The CPU run (`cajal run --numeric fixed`) records raw integers; its
-`<record>_final.npy` holds the values at the end of the run. The testbench
-reads each plastic synapse field's memory back through the design's host
-port (`final_<memory>.mem`: one two's-complement hex word per element).
+The CPU run (`cajal run --numeric fixed`) records values in SI units, each
+a raw integer times the field's scale; its `<record>_final.npy` holds the
+values at the end of the run. The testbench reads each plastic synapse
+field's memory back (`final_<memory>.mem`: one two's-complement hex word
+per element); the design's `design.json` (in the same directory) gives the
+memory's width and scale.
 
     compare_fields.py cpu/exc_w_final.npy design/final_m_exc_synapses_w.mem
 
@@ -13,6 +15,8 @@ Prints the counts, then "identical" or the first difference; exits 1 on a
 difference.
 """
 import argparse
+import json
+import os
 import struct
 import sys
 
@@ -48,19 +52,44 @@ def read_mem(path, width):
     return values
 
 
+def memory_format(design_path):
+    """Width and scale of the memory whose final values `design_path` holds,
+    from design.json beside it."""
+    directory, name = os.path.split(design_path)
+    memory = name.removeprefix("final_").removesuffix(".mem")
+    with open(os.path.join(directory, "design.json")) as f:
+        fields = json.load(f)["fields"]
+    for field in fields:
+        if field["memory"] == memory:
+            return field["width"], field["scale"]
+    sys.exit(f"error: design.json lists no field in memory {memory}")
+
+
+def to_raw(values, scale):
+    """SI values as the raw integers they scale (exact: a fixed-point run's
+    values are integers times the scale)."""
+    raw = []
+    for k, value in enumerate(values):
+        integer = round(value / scale)
+        if abs(value / scale - integer) > 1e-6:
+            sys.exit(f"error: cpu element {k} ({value!r}) is not a multiple "
+                     f"of the scale {scale!r}: not a --numeric fixed run?")
+        raw.append(integer)
+    return raw
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("cpu", help="the CPU run's <record>_final.npy")
     parser.add_argument("design", help="the testbench's final_<memory>.mem")
-    parser.add_argument("--width", type=int, default=24,
-                        help="bits of the field (default 24)")
     args = parser.parse_args()
-    cpu = read_npy(args.cpu)
-    design = read_mem(args.design, args.width)
+    width, scale = memory_format(args.design)
+    cpu = to_raw(read_npy(args.cpu), scale)
+    design = read_mem(args.design, width)
     print(f"cpu {len(cpu)} values, design {len(design)} values")
     if report_difference(
             cpu, design,
-            lambda k: f"first difference at element {k}: cpu {cpu[k]:.0f}, "
+            lambda k: f"first difference at element {k}: cpu {cpu[k]}, "
                       f"design {design[k]}",
             "different lengths"):
         return 1

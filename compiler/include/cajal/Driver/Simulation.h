@@ -144,8 +144,9 @@ public:
     std::vector<double> times;
   };
   Spikes spikes(llvm::StringRef population) const;
-  /// Current values of a field, e.g. "P.v"; empty if there is none (fields
-  /// folded into constants by specialisation are not stored).
+  /// Current values of a field, e.g. "P.v", in SI units (also with
+  /// `--numeric fixed`, whose fields hold raw integers); empty if there is
+  /// none (fields folded into constants by specialisation are not stored).
   std::vector<double> field(llvm::StringRef name) const;
 
   /// The runtime's handle, for everything else (Simulation.h).

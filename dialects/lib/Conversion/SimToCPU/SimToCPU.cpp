@@ -653,6 +653,12 @@ LogicalResult Lowering::emitSetup() {
       call(loc, "cajal_sim_add_field", i32,
            {sim, stringPointer(loc, name), constI32(loc, isSynaptic),
             constI32(loc, groupId)});
+      // A fixed-point field (sim-to-fixed-point) holds raw integers worth
+      // `fixed_scale` each: recorders report SI units.
+      if (auto scale = field->getAttrOfType<FloatAttr>("fixed_scale"))
+        call(loc, "cajal_sim_set_field_scale", i32,
+             {sim, constI32(loc, id),
+              constF64(loc, scale.getValueAsDouble())});
     }
   };
 

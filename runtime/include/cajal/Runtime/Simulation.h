@@ -166,6 +166,9 @@ uint64_t cajal_sim_num_synapses(const cajal_sim *sim, int32_t conn);
 uint64_t cajal_sim_connectivity_bytes(const cajal_sim *sim, int32_t conn);
 /// Number of elements of a field (its group's size).
 uint64_t cajal_sim_field_size(const cajal_sim *sim, int32_t field);
+/// SI units per stored unit of a field: 1, or its fixed-point scale
+/// (cajal_sim_set_field_scale); 0 for an invalid id.
+double cajal_sim_field_scale(const cajal_sim *sim, int32_t field);
 /// Spikes of a population recorded so far (needs a spike recorder):
 /// the count, and copies of up to `capacity` (neuron, time) pairs.
 uint64_t cajal_sim_recorded_spike_count(const cajal_sim *sim, int32_t pop);
@@ -221,6 +224,13 @@ int32_t cajal_sim_add_connectivity(cajal_sim *sim, const char *name,
 /// `group` (is_synaptic = 1). Returns its id or -1.
 int32_t cajal_sim_add_field(cajal_sim *sim, const char *name,
                             int32_t is_synaptic, int32_t group);
+
+/// Declares that field `field` holds raw fixed-point integers worth `scale`
+/// SI units each (a `--numeric fixed` program): state recorders report
+/// raw * scale, the values a float64 run would record. `scale` must be
+/// positive and finite. Returns `field` or -1.
+int32_t cajal_sim_set_field_scale(cajal_sim *sim, int32_t field,
+                                  double scale);
 
 /// Reserves one zeroed, 64-byte aligned block for the next `count` fields
 /// of population `pop` (declared after this call): field k of them starts at

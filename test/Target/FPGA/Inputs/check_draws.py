@@ -1,9 +1,9 @@
 """Checks the statistics of draw_counts.cajal's random draws against their
 distributions, for a run of either arithmetic.
 
-    check_draws.py RUN_DIR --scale S
+    check_draws.py RUN_DIR
 
-P's final v / J (v = raw * S) is a sum of 1000 binomial(40, 0.05) counts,
+P's final v / J is a sum of 1000 binomial(40, 0.05) counts,
 i.e. binomial(40000, 0.05) per neuron: its sample mean over the 500 neurons
 must lie within 4 standard errors of 2000 and its sample variance within 4
 standard errors of 1900. S's spike count is binomial(10^6, 1.5e-3): within
@@ -34,9 +34,8 @@ def within(name, value, expected, error):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("run")
-    parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
-    sums = [v * args.scale / J
+    sums = [v / J
             for v in read_npy(os.path.join(args.run, "P_v_final.npy"))]
     n = len(sums)
     mean = sum(sums) / n

@@ -36,7 +36,8 @@ def main():
     parser.add_argument("fixed_w")
     parser.add_argument("post_spikes")
     parser.add_argument("--scale", type=float, required=True,
-                        help="the fixed-point scale of w (V per LSB)")
+                        help="the fixed-point scale of w (V per LSB): the "
+                             "fixed run records raw * scale")
     args = parser.parse_args()
     with open(args.post_spikes) as f:
         post = [float(line.split(",")[1]) for line in f.readlines()[1:]]
@@ -49,12 +50,14 @@ def main():
             w += DAPOST * sum(math.exp(-(t - q) / TAU) for q in post if q < t)
     w = min(max(w, 0.0), 4e-3)
     f64 = read_npy(args.float_w)[0]
-    fixed = read_npy(args.fixed_w)[0] * args.scale
+    fixed = read_npy(args.fixed_w)[0]
+    on_grid = fixed / args.scale == round(fixed / args.scale)
     lsbs = abs(fixed - w) / args.scale
     print(f"pair rule {w:.9e} V after {len(events)} spikes")
     print(f"f64 {f64:.9e} V, error {abs(f64 - w):.1e} V")
-    print(f"fixed {fixed:.9e} V, error {lsbs:.2f} LSB")
-    ok = abs(f64 - w) < 1e-12 and lsbs <= len(events)
+    print(f"fixed {fixed:.9e} V ({fixed / args.scale:.0f} LSB), error "
+          f"{lsbs:.2f} LSB")
+    ok = abs(f64 - w) < 1e-12 and lsbs <= len(events) and on_grid
     print("within bounds" if ok else "OUT OF BOUNDS")
     return 0 if ok else 1
 

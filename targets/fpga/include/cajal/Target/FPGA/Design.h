@@ -12,6 +12,7 @@
 #define CAJAL_TARGET_FPGA_DESIGN_H
 
 #include "cajal/Runtime/Simulation.h"
+#include "cajal/Target/FPGA/ExportVerilog.h"
 #include "cajal/Target/FPGA/Pipeline.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -32,8 +33,10 @@ struct DesignSummary {
   std::vector<std::string> files;
   uint64_t neurons = 0;
   uint64_t synapses = 0;
-  /// Cycles of a step without spikes, and per spike and synapse.
+  /// Cycles of a step without spikes.
   uint64_t cyclesPerStepIdle = 0;
+  /// What each spike walk adds per spike and synapse.
+  std::vector<WalkCost> walks;
   std::string topModule = "cajal_top";
 };
 

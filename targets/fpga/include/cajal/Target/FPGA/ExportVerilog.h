@@ -14,6 +14,25 @@
 
 namespace cajal::fpga {
 
+/// What a spike walk costs: a spike of its queue's population within the
+/// walk's range takes `cyclesPerSpike` plus `cyclesPerSynapse` per synapse
+/// of its row (or column); any other spike of the queue takes
+/// `cyclesPerSkippedSpike`.
+struct WalkCost {
+  std::string phase;
+  /// "rows of <table>" or "columns of <table>".
+  std::string walks;
+  /// The queue's population and the range [begin, end) of its neurons
+  /// whose rows (columns) the walk reads.
+  std::string population;
+  int64_t begin = 0, end = 0;
+  /// The memory of the row (column) offsets, indexed by neuron - begin.
+  std::string offsets;
+  uint64_t cyclesPerSpike = 0;
+  uint64_t cyclesPerSynapse = 0;
+  uint64_t cyclesPerSkippedSpike = 0;
+};
+
 /// The Verilog of a hw.design and what the build reports of it.
 struct VerilogDesign {
   std::string topModule = "cajal_top";
@@ -28,6 +47,8 @@ struct VerilogDesign {
   uint64_t synapses = 0;
   /// Cycles of a step without spikes.
   uint64_t cyclesPerStepIdle = 0;
+  /// What each spike walk adds per spike, in the order the step runs them.
+  std::vector<WalkCost> walks;
 };
 
 /// The memories the host reaches through the design's host port, in the
