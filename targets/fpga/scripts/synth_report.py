@@ -526,9 +526,12 @@ def _text_report(rep):
     L.append("top module : %s" % rep["top"])
     L.append("sources    : %s" % ", ".join(rep["sources"]))
     L.append("requested  : %g MHz" % rep["clock_mhz"])
-    L.append("tools      : %s; %s" % (rep["tools"].get("yosys") or "yosys ?",
-                                     rep["tools"].get("nextpnr-ice40")
-                                     or "nextpnr-ice40 not found"))
+    # Place and route tools only for the families that would use them.
+    tools = [rep["tools"].get("yosys") or "yosys ?"]
+    for family, tool in (("ice40", "nextpnr-ice40"), ("ecp5", "nextpnr-ecp5")):
+        if family in rep["families"]:
+            tools.append(rep["tools"].get(tool) or tool + " not found")
+    L.append("tools      : %s" % "; ".join(tools))
     wl = rep.get("workload")
     if wl:
         L.append("workload   : %d neurons, %d cycles per simulated time step (%s)"

@@ -11,8 +11,12 @@ ge(t) = g0 exp(-t / tau_e); v(t) = El + u0 exp(-t / tau_m)
 """
 import argparse
 import math
-import struct
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                                "..", "targets", "fpga", "scripts"))
+from compare_fields import read_npy  # noqa: E402
 
 EL, U0, G0 = -49e-3, -11e-3, 2e-3
 TAU_M, TAU_E = 20e-3, 5e-3
@@ -24,15 +28,6 @@ def closed_form(name, t):
         return ge
     return (EL + U0 * math.exp(-t / TAU_M) + G0 * TAU_E / (TAU_E - TAU_M) *
             (math.exp(-t / TAU_E) - math.exp(-t / TAU_M)))
-
-
-def read_npy(path):
-    """The values of a little-endian f64 .npy file, flattened."""
-    with open(path, "rb") as f:
-        data = f.read()
-    length = struct.unpack("<H", data[8:10])[0]
-    body = data[10 + length:]
-    return struct.unpack(f"<{len(body) // 8}d", body)
 
 
 def main():

@@ -9,8 +9,12 @@ exits 1 when they differ by more than TOLERANCE (relative). With
 (both runs record SI units) within WEIGHT_TOLERANCE.
 """
 import json
-import struct
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                                "..", "targets", "fpga", "scripts"))
+from compare_fields import read_npy  # noqa: E402
 
 
 def mean_rate(dirs):
@@ -22,11 +26,7 @@ def mean_rate(dirs):
 def mean_final(dirs, record):
     means = []
     for d in dirs:
-        with open(f"{d}/{record}_final.npy", "rb") as f:
-            data = f.read()
-        length = struct.unpack("<H", data[8:10])[0]
-        body = data[10 + length:]
-        values = struct.unpack(f"<{len(body) // 8}d", body)
+        values = read_npy(f"{d}/{record}_final.npy")
         means.append(sum(values) / len(values))
     return sum(means) / len(means)
 

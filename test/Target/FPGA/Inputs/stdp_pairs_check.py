@@ -14,20 +14,16 @@ format, and its trace carries a 17-bit decay coefficient and a rounding).
 """
 import argparse
 import math
-import struct
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                                "..", "targets", "fpga", "scripts"))
+from compare_fields import read_npy  # noqa: E402
 
 W0, DAPRE, TAU = 2e-3, 0.4e-3, 20e-3
 DAPOST = -DAPRE * 1.05
 PRE = [10e-3, 40e-3]
-
-
-def read_npy(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    length = struct.unpack("<H", data[8:10])[0]
-    body = data[10 + length:]
-    return struct.unpack(f"<{len(body) // 8}d", body)
 
 
 def main():
