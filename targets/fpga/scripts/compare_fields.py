@@ -37,8 +37,9 @@ def read_npy(path):
     return list(struct.unpack(f"<{len(body) // 8}d", body))
 
 
-def read_mem(path, width):
-    """The words of a hex memory image, sign-extended from `width` bits."""
+def read_mem(path, width=None):
+    """The words of a hex memory image, sign-extended from `width` bits
+    (unsigned without a width)."""
     values = []
     with open(path) as f:
         for line in f:
@@ -46,7 +47,7 @@ def read_mem(path, width):
             if not line or line.startswith("@"):
                 continue
             word = int(line, 16)
-            if word >= 1 << (width - 1):
+            if width and word >= 1 << (width - 1):
                 word -= 1 << width
             values.append(word)
     return values

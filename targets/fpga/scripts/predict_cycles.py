@@ -23,13 +23,9 @@ import os
 import re
 import sys
 
+from compare_fields import read_mem
+
 HANDSHAKE = 3
-
-
-def read_offsets(path):
-    with open(path) as f:
-        return [int(line.split("//")[0], 16) for line in f
-                if line.split("//")[0].strip()]
 
 
 def read_spikes(path, dt, steps):
@@ -66,7 +62,7 @@ def main():
             spikes[population] = read_spikes(
                 os.path.join(args.cpu, f"{population}_spikes.csv"),
                 design["dt"], steps)
-        offsets = read_offsets(
+        offsets = read_mem(
             os.path.join(args.design, walk["offsets"] + ".mem"))
         begin, end = walk["begin"], walk["end"]
         for neuron in spikes[population]:
