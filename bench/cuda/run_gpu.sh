@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every model of a bundle (bench/cuda/bundle.sh) on the CPU and the
-# GPU target, compares their spikes and prints the real-time factors
+# GPU target (with and without phase fusion), compares their spikes and
+# prints the real-time factors
 # (simulate wall time / simulated time) from summary.json.
 #
 #   bench/cuda/run_gpu.sh BUNDLE [OUT]
@@ -18,7 +19,11 @@ for dir in "$bundle"/*-cuda; do
     "$cpu" --quiet -o "$out/$model-cpu" ${DURATION:+--duration $DURATION}
   fi
   CAJAL_CUDA_VERBOSE=1 "$exe" --quiet -o "$out/$model-cuda" ${DURATION:+--duration $DURATION}
-  python3 - "$out/$model-cpu" "$out/$model-cuda" <<'PY'
+  unfused=$(find "$bundle/$model-cuda-unfused" -maxdepth 1 -type f -perm -u+x ! -name '*.so' 2>/dev/null | head -n 1)
+  if [ -n "$unfused" ]; then
+    "$unfused" --quiet -o "$out/$model-cuda-unfused" ${DURATION:+--duration $DURATION}
+  fi
+  python3 - "$out/$model-cpu" "$out/$model-cuda" "$out/$model-cuda-unfused" <<'PY'
 import json, os, sys
 for folder in sys.argv[1:]:
     path = os.path.join(folder, 'summary.json')
@@ -30,11 +35,15 @@ for folder in sys.argv[1:]:
     if s.get('device_bytes'):
         extra = '  device %.1f MiB (%.2f B/syn)' % (
             s['device_bytes'] / 2**20, s['device_bytes'] / max(s['synapses'], 1))
-    print('%-5s simulated %6.2f s  set-up %7.3f s  run %8.3f s  RTF %.4f  rate %.3f Hz%s' % (
-        s['target'], s['simulated_s'], s['wall_s']['setup'], wall,
+    label = s['target'] + (' (unfused)' if folder.endswith('-unfused') else '')
+    print('%-16s simulated %6.2f s  set-up %7.3f s  run %8.3f s  RTF %.4f  rate %.3f Hz%s' % (
+        label, s['simulated_s'], s['wall_s']['setup'], wall,
         wall / s['simulated_s'], s['rate_hz'], extra))
 PY
   if [ -d "$out/$model-cpu" ]; then
     python3 "$here/compare_targets.py" "$out/$model-cpu" "$out/$model-cuda"
+  fi
+  if [ -d "$out/$model-cuda-unfused" ]; then
+    python3 "$here/compare_targets.py" "$out/$model-cuda" "$out/$model-cuda-unfused"
   fi
 done

@@ -10,6 +10,7 @@
 #include "cajal/Target/CPU/Codegen.h"
 #include "cajal/Target/CPU/Pipeline.h"
 #include "cajal/Conversion/Passes.h"
+#include "cajal/Dialect/Sim/Transforms/Passes.h"
 #include "cajal/Target/CUDA/Passes.h"
 #include "cajal/Target/CUDA/Pipeline.h"
 #include "cajal/Target/FPGA/Design.h"
@@ -121,6 +122,9 @@ OwningOpRef<ModuleOp> lowerModel(const Compilation &compilation,
   cpu::buildNeuroToSimPipeline(pm, pipelineOptions);
   if (options.numeric == Numeric::Fixed || options.target == Target::FPGA)
     addFixedPointPasses(pm, options.fixedPoint);
+  if (options.target != Target::FPGA &&
+      options.fusePhases.value_or(options.target == Target::CUDA))
+    pm.addPass(sim::createSimFusePhases());
   if (options.target == Target::FPGA) {
     // The design is written from the fixed-point sim program.
     if (failed(pm.run(*module)) || failed(fpga::checkDesign(*module))) {

@@ -369,6 +369,18 @@ int main(int argc, char **argv) {
                         "Bits of a field's raw value (default 24)")
         ->check(CLI::Range(8, 48));
   };
+  // --fuse-phases / --no-fuse-phases, shared by run, emit and build.
+  std::optional<bool> fusePhases;
+  auto addFusionOptions = [&](CLI::App *command) {
+    CLI::Option *on = command->add_flag_callback(
+        "--fuse-phases", [&] { fusePhases = true; },
+        "Merge adjacent step phases that can run together (one GPU "
+        "kernel instead of several; the default for the cuda target)");
+    CLI::Option *off = command->add_flag_callback(
+        "--no-fuse-phases", [&] { fusePhases = false; },
+        "A loop or kernel per step phase (the default for cpu)");
+    on->excludes(off);
+  };
   // The FPGA design's host port, shared by emit and build.
   bool noHostPort = false;
   unsigned stageDelay = fpga::kDefaultStageDelay;
@@ -479,8 +491,10 @@ int main(int argc, char **argv) {
                      "the library can change after cajal_sim_create");
   emitCmd->add_flag("--debug-info", emitDebugInfo,
                     "Print the model-file location of every operation");
-  for (CLI::App *command : {runCmd, emitCmd, buildCmd})
+  for (CLI::App *command : {runCmd, emitCmd, buildCmd}) {
     addNumericOptions(command);
+    addFusionOptions(command);
+  }
   for (CLI::App *command : {emitCmd, buildCmd})
     addHostPortOption(command);
 
@@ -534,6 +548,7 @@ int main(int argc, char **argv) {
     simOptions.target = runTarget == "cuda" ? Target::CUDA : Target::CPU;
     simOptions.numeric = numeric == "fixed" ? Numeric::Fixed : Numeric::Float;
     simOptions.fixedPoint = fixedPoint;
+    simOptions.fusePhases = fusePhases;
     if (writeCsv && outputDir.empty()) {
       llvm::errs() << "error: --csv needs an output folder (-o DIR)\n";
       return 1;
@@ -573,6 +588,12 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  if (fusePhases && ((*buildCmd && target == "fpga") ||
+                     (*emitCmd && stage == "hw"))) {
+    llvm::errs() << "error: --" << (*fusePhases ? "" : "no-")
+                 << "fuse-phases applies to the cpu and cuda targets\n";
+    return 1;
+  }
   if (*buildCmd && target == "fpga")
     return buildFPGA(buildFile, buildDir, options, fixedPoint,
                      !buildRuntimeParameters, !noHostPort, stageDelay, netlist,
@@ -597,6 +618,7 @@ int main(int argc, char **argv) {
     simOptions.target = target == "cuda" ? Target::CUDA : Target::CPU;
     simOptions.numeric = numeric == "fixed" ? Numeric::Fixed : Numeric::Float;
     simOptions.fixedPoint = fixedPoint;
+    simOptions.fusePhases = fusePhases;
     std::optional<LoweredModel> model =
         lowerFile(buildFile, options, Stage::LLVM, simOptions, colors);
     if (!model)
@@ -623,12 +645,14 @@ int main(int argc, char **argv) {
                       : stage == "sim"     ? Stage::Sim
                       : stage == "kernels" ? Stage::Kernels
                                            : Stage::LLVM;
-    bool cuda = emitTarget == "cuda" || stage == "ptx";
+    bool cuda =
+        emitTarget == "cuda" || stage == "ptx" || stage == "kernels";
     SimulationOptions simOptions;
     simOptions.specializeParameters = !emitRuntimeParameters;
     simOptions.target = cuda ? Target::CUDA : Target::CPU;
     simOptions.numeric = numeric == "fixed" ? Numeric::Fixed : Numeric::Float;
     simOptions.fixedPoint = fixedPoint;
+    simOptions.fusePhases = fusePhases;
     std::optional<LoweredModel> model =
         lowerFile(emitFile, options, emitStage, simOptions, colors);
     if (!model)

@@ -42,23 +42,26 @@
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[UB]]
 
 // Step: t = n dt; threshold; spikes; then the spikes of P[0:5] through the
-// table, adding into the ring row 2 + 1 steps ahead; then recording.
+// table, adding into the ring row 2 + 1 steps ahead; then recording. The
+// table's arrays and the ring row are fetched once, at the entry.
 // CHECK-LABEL: func.func @cajal_model_step(
 // CHECK-SAME: %[[SIM:[^:]*]]: !llvm.ptr, %[[STEP:[^:]*]]: i64)
-// CHECK: %[[ROW:.*]] = llvm.call @cajal_sim_ring_row(%[[SIM]], %c0_i32{{.*}}, %c3_i64
+// CHECK-DAG: %[[ROW:.*]] = llvm.call @cajal_sim_ring_row(%[[SIM]], %c0_i32{{.*}}, %c3_i64
+// CHECK-DAG: %[[TARGETS:.*]] = llvm.call @cajal_sim_targets(%[[SIM]]
+// CHECK-DAG: %[[OFFSETS:.*]] = llvm.call @cajal_sim_row_offsets(%[[SIM]]
 // CHECK: scf.for
 // CHECK: arith.uitofp %[[STEP]] : i64 to f64
 // CHECK: scf.if
 // CHECK: llvm.call @cajal_sim_emit_spike
 // CHECK: llvm.call @cajal_sim_spikes
 // CHECK: llvm.call @cajal_sim_spike_count
-// CHECK: llvm.call @cajal_sim_row_offsets
-// CHECK: llvm.call @cajal_sim_targets
 // CHECK: scf.for
 // CHECK: arith.cmpi uge
 // CHECK: arith.cmpi ult
 // CHECK: scf.if
+// CHECK: llvm.getelementptr %[[OFFSETS]]
 // CHECK: scf.for
+// CHECK: llvm.getelementptr %[[TARGETS]]
 // CHECK: llvm.getelementptr %[[ROW]]
 // CHECK: arith.addf
 // CHECK: llvm.call @cajal_sim_record_spikes(%[[SIM]], %c0_i32{{.*}}, %[[STEP]])
@@ -190,10 +193,10 @@ sim.program @Diagonal attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 :
 // CHECK: %[[IDX:.*]] = llvm.mlir.addressof @__cajal_indices
 // CHECK: llvm.call @cajal_sim_add_state_recorder(%{{.*}}, %{{.*}}, %c1_i32{{.*}}, %c2_i64{{.*}}, %[[IDX]], %c10_i64
 // CHECK-LABEL: func.func @cajal_model_step
+// CHECK-DAG: llvm.call @cajal_sim_column_offsets
+// CHECK-DAG: llvm.call @cajal_sim_column_sources
+// CHECK-DAG: llvm.call @cajal_sim_column_synapses
 // CHECK: llvm.call @cajal_sim_spikes(%{{.*}}, %c1_i32
-// CHECK: llvm.call @cajal_sim_column_offsets
-// CHECK: llvm.call @cajal_sim_column_sources
-// CHECK: llvm.call @cajal_sim_column_synapses
 sim.program @Plastic attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
   sim.population @In[4] {
     sim.field @x state unit "1"
@@ -473,6 +476,48 @@ sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64
       %n = sim.xorshift_draw @P::@rng[%i] thresholds [2156076, 6695184] bits 24 : f64
       sim.store %n, @P::@x[%i] : f64
       sim.yield
+    }
+  }
+}
+
+// -----
+
+// A `sim.spike_walks` on the host: one loop over the spikes, and in it
+// each table's walk under the test of its presynaptic range, in order.
+// CHECK-LABEL: func.func @cajal_model_step
+// CHECK: llvm.call @cajal_sim_spikes
+// CHECK: scf.for
+// CHECK: arith.cmpi ult, %{{.*}}, %c3_i64
+// CHECK: scf.if
+// CHECK: scf.for
+// CHECK: arith.addf
+// CHECK: arith.cmpi uge, %{{.*}}, %c3_i64
+// CHECK: arith.cmpi ult, %{{.*}}, %c4_i64
+// CHECK: scf.if
+// CHECK: scf.for
+// CHECK: arith.addf
+// CHECK-NOT: llvm.call @cajal_sim_spikes
+// CHECK: return
+sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %w = arith.constant 0.5 : f64
+  sim.population @P[4] {
+    sim.field @ge state unit "V"
+    sim.field @gi state unit "V"
+  }
+  sim.connectivity @exc @P [0, 3] -> @P [0, 4] rule "all_to_all" {} {autapses = true, multapses = true, stream = 1 : i64}
+  sim.connectivity @inh @P [3, 4] -> @P [0, 4] rule "all_to_all" {} {autapses = true, multapses = true, stream = 2 : i64}
+  sim.step {
+    sim.spike_walks @P {
+      sim.for_each_spike @exc {
+      ^bb0(%pre: index, %post: index, %k: index):
+        sim.accumulate %w, @P::@ge[%post] : f64
+        sim.yield
+      }
+      sim.for_each_spike @inh {
+      ^bb0(%pre: index, %post: index, %k: index):
+        sim.accumulate %w, @P::@gi[%post] : f64
+        sim.yield
+      }
     }
   }
 }

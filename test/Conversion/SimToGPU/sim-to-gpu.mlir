@@ -29,18 +29,23 @@
 // CHECK: gpu.return
 
 // The projection: a warp per spike (thread / 32, stride = all warps), its
-// lanes over the row (lane = thread mod 32, stride 32); the ring row
-// (step + 3) mod slots from the ring's slots: data 11, slots 12, size 13
-// (after 4 header slots, 4 of the population and 3 fields); the input is
-// added atomically.
+// lanes over the row (lane = thread mod 32, stride 32). Inside the test of
+// the table's range, and only there (so that a kernel walking many tables
+// keeps no table's pointers live across its loop): the row offsets and
+// targets (slots 14 and 15), the ring row (step + 3) mod slots from the
+// ring's slots: data 11, slots 12, size 13 (after 4 header slots, 4 of the
+// population and 3 fields). The input is added atomically.
 // CHECK: gpu.func @cajal_phase_1(%[[CTX:.*]]: !llvm.ptr) kernel
-// CHECK-DAG: llvm.getelementptr %[[CTX]][11] : (!llvm.ptr) -> !llvm.ptr, i64
-// CHECK-DAG: llvm.getelementptr %[[CTX]][12] : (!llvm.ptr) -> !llvm.ptr, i64
-// CHECK-DAG: llvm.getelementptr %[[CTX]][13] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-DAG: arith.divui %{{.*}}, %c32 : index
 // CHECK-DAG: arith.remui %{{.*}}, %c32 : index
 // CHECK: gpu.grid_dim x
 // CHECK: scf.for
+// CHECK: scf.if
+// CHECK-DAG: llvm.getelementptr %[[CTX]][11] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-DAG: llvm.getelementptr %[[CTX]][12] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-DAG: llvm.getelementptr %[[CTX]][13] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-DAG: llvm.getelementptr %[[CTX]][14] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-DAG: llvm.getelementptr %[[CTX]][15] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
 // CHECK: llvm.atomicrmw fadd %{{.*}}, %{{.*}} monotonic : !llvm.ptr, f64
 // CHECK-NOT: gpu.func @cajal_phase_2
@@ -124,6 +129,52 @@ sim.program @Drive attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i6
       %k = sim.random "binomial" stream 2 entity %i(%n, %p) : f64
       sim.accumulate %k, @P::@v[%i] {delay_steps = 0 : i64, gate = @P::@until} : f64
       sim.yield
+    }
+  }
+}
+
+// -----
+
+// A `sim.spike_walks` is one kernel ("spikes" of its population): one loop
+// over the spikes, a warp each, and in it a walk per table under the test
+// of the table's presynaptic range, each fetching its own arrays.
+// CHECK: cajal.cuda_schedule = "kernel cajal_phase_0 spikes 0\0Awrites 0\0Awrites 1\0A"
+// CHECK: gpu.func @cajal_phase_0(%[[CTX:.*]]: !llvm.ptr) kernel
+// CHECK: arith.divui %{{.*}}, %c32 : index
+// CHECK: scf.for
+// CHECK: arith.cmpi uge, %{{.*}}, %c0_i64
+// CHECK: arith.cmpi ult, %{{.*}}, %c3_i64
+// CHECK: scf.if
+// CHECK: llvm.getelementptr %[[CTX]][
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// CHECK: llvm.atomicrmw fadd
+// CHECK: arith.cmpi uge, %{{.*}}, %c3_i64
+// CHECK: arith.cmpi ult, %{{.*}}, %c4_i64
+// CHECK: scf.if
+// CHECK: llvm.getelementptr %[[CTX]][
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// CHECK: llvm.atomicrmw fadd
+// CHECK-NOT: gpu.func @cajal_phase_1
+sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %w = arith.constant 0.5 : f64
+  sim.population @P[4] {
+    sim.field @ge state unit "V"
+    sim.field @gi state unit "V"
+  }
+  sim.connectivity @exc @P [0, 3] -> @P [0, 4] rule "all_to_all" {} {autapses = true, multapses = true, stream = 1 : i64}
+  sim.connectivity @inh @P [3, 4] -> @P [0, 4] rule "all_to_all" {} {autapses = true, multapses = true, stream = 2 : i64}
+  sim.step {
+    sim.spike_walks @P {
+      sim.for_each_spike @exc {
+      ^bb0(%pre: index, %post: index, %k: index):
+        sim.accumulate %w, @P::@ge[%post] : f64
+        sim.yield
+      }
+      sim.for_each_spike @inh {
+      ^bb0(%pre: index, %post: index, %k: index):
+        sim.accumulate %w, @P::@gi[%post] : f64
+        sim.yield
+      }
     }
   }
 }

@@ -473,3 +473,85 @@ sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64
     }
   }
 }
+
+// -----
+
+sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "all_to_all" {} {autapses = true, multapses = true, stream = 1 : i64}
+  sim.step {
+    // expected-error @+1 {{@Q is not a 'sim.population' of this program}}
+    sim.spike_walks @Q {
+      sim.for_each_spike @c {
+      ^bb0(%pre: index, %post: index, %k: index):
+        sim.yield
+      }
+    }
+  }
+}
+
+// -----
+
+sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.step {
+    // expected-error @+1 {{needs at least one 'sim.for_each_spike'}}
+    sim.spike_walks @P {
+    }
+  }
+}
+
+// -----
+
+sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "all_to_all" {} {autapses = true, multapses = true, stream = 1 : i64}
+  sim.step {
+    sim.spike_walks @P {
+      // expected-error @+1 {{cannot be in 'sim.spike_walks', which holds only 'sim.for_each_spike' phases by row}}
+      sim.for_each_spike @c post {
+      ^bb0(%pre: index, %post: index, %k: index):
+        sim.yield
+      }
+    }
+  }
+}
+
+// -----
+
+sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.step {
+    sim.spike_walks @P {
+      // expected-error @+1 {{expects parent op to be one of 'sim.init, sim.step'}}
+      sim.for_each @P {
+      ^bb0(%i: index):
+        sim.yield
+      }
+    }
+  }
+}
+
+// -----
+
+sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  sim.population @Q[10] {
+  }
+  sim.connectivity @c @Q [0, 10] -> @P [0, 10] rule "all_to_all" {} {autapses = true, multapses = true, stream = 1 : i64}
+  sim.step {
+    sim.spike_walks @P {
+      // expected-error @+1 {{walks spikes of @Q, not of the enclosing walks' @P}}
+      sim.for_each_spike @c {
+      ^bb0(%pre: index, %post: index, %k: index):
+        sim.yield
+      }
+    }
+  }
+}

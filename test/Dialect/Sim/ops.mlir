@@ -107,6 +107,19 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
       sim.store %w2, @exc_w::@w[%syn] : f64
       sim.yield
     }
+    // CHECK: sim.spike_walks @P {
+    // CHECK-NEXT: sim.for_each_spike @exc {
+    // CHECK: sim.yield
+    // CHECK-NEXT: }
+    // CHECK-NEXT: }
+    sim.spike_walks @P {
+      sim.for_each_spike @exc {
+      ^bb0(%pre: index, %post: index, %syn: index):
+        %w = sim.load @exc_w::@w[%syn] : f64
+        sim.accumulate %w, @P::@ge[%post] : f64
+        sim.yield
+      }
+    }
     // CHECK: sim.record_spikes @P
     sim.record_spikes @P
   }

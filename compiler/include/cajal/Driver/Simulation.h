@@ -100,6 +100,10 @@ struct SimulationOptions {
   /// Floating or (FPGA) fixed point.
   Numeric numeric = Numeric::Float;
   FixedPointOptions fixedPoint;
+  /// Fuse adjacent step phases that can run as one (`sim-fuse-phases`):
+  /// unset, on for the CUDA target (a kernel launch per phase costs more
+  /// than a small phase's work) and off for the CPU and the FPGA.
+  std::optional<bool> fusePhases;
 };
 
 /// Adds sim-to-fixed-point (and its clean-ups) with `options` to `pm`.

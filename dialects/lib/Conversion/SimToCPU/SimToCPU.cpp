@@ -85,6 +85,21 @@ std::optional<int32_t> distributionCode(StringRef distribution) {
 /// The scratch field of a flagged fission (see Lowering::planFission).
 constexpr const char *kFlagField = "__spike_flag";
 
+/// Pointers and values fetched once per function, or once per scope.
+struct Accessors {
+  llvm::StringMap<Value> fieldPointers;
+  std::map<std::pair<int32_t, int64_t>, Value> ringRows;
+  std::map<int32_t, std::array<Value, 3>> ringViews;
+  std::map<int32_t, Value> blocks;
+  std::map<std::pair<std::string, int32_t>, Value> tableArrays;
+  Value seed;
+};
+
+/// Marks the scf.if of a spike walk in a kernel: its accessors are fetched
+/// inside it. A kernel walking many tables would otherwise keep every
+/// table's pointers in registers across its spike loop.
+constexpr const char *kAccessorScope = "cajal.accessor_scope";
+
 /// Per generated function: the simulation handle, the step number and the
 /// pointers fetched once at its entry.
 struct FunctionState {
@@ -93,12 +108,26 @@ struct FunctionState {
   Value sim;
   Value step; ///< i64; the constant 0 in init.
   Block *entry = nullptr;
-  llvm::StringMap<Value> fieldPointers;
-  std::map<std::pair<int32_t, int64_t>, Value> ringRows;
-  std::map<int32_t, std::array<Value, 3>> ringViews;
-  std::map<int32_t, Value> blocks;
-  std::map<std::pair<std::string, int32_t>, Value> tableArrays;
-  Value seed;
+  /// The function's accessors, and those of each marked scope.
+  Accessors functionAccessors;
+  std::map<Operation *, Accessors> scopeAccessors;
+  /// Where accessors are fetched now: the function (null), or the start of
+  /// a marked scope's block.
+  Block *scope = nullptr;
+  Accessors &accessors() {
+    return scope ? scopeAccessors[scope->getParentOp()] : functionAccessors;
+  }
+  /// Fetch accessors for an op being lowered at `op`: in the marked scope
+  /// around it, if any.
+  void enterScopeOf(Operation *op) {
+    scope = nullptr;
+    for (Operation *parent = op->getParentOp(); parent;
+         parent = parent->getParentOp())
+      if (parent->hasAttr(kAccessorScope)) {
+        scope = &parent->getRegion(0).front();
+        return;
+      }
+  }
   /// Kernels only: the thread's index in the grid, and the last op of the
   /// prologue (step, thread index) after which fetched pointers go.
   bool kernel = false;
@@ -280,7 +309,9 @@ private:
   /// Where pointers fetched once per function go: the start of the entry,
   /// or after a kernel's prologue.
   void setAccessorInsertionPoint(FunctionState &state) {
-    if (state.prologueEnd)
+    if (state.scope)
+      builder.setInsertionPointToStart(state.scope);
+    else if (state.prologueEnd)
       builder.setInsertionPointAfter(state.prologueEnd);
     else
       builder.setInsertionPointToStart(state.entry);
@@ -301,11 +332,6 @@ private:
   Value deviceCall(Location loc, FunctionState &state, StringRef name,
                    Type result, ValueRange args);
   LogicalResult emitKernels(Block &phases);
-  LogicalResult emitKernelForEach(sm::ForEachOp phase, FunctionState &state,
-                                  IRMapping &mapping);
-  LogicalResult emitKernelForEachSpike(sm::ForEachSpikeOp phase,
-                                       FunctionState &state,
-                                       IRMapping &mapping);
   LogicalResult finishKernel(FunctionState &state);
 
   /// Opens the loop over elements [lower, upper): an scf.for on the host;
@@ -374,6 +400,25 @@ private:
   std::optional<Fission> planFission(Block &body);
   LogicalResult emitForEachSpike(sm::ForEachSpikeOp phase,
                                  FunctionState &state, IRMapping &mapping);
+  /// One loop over this step's spikes of a population, whose body walks
+  /// the rows of every phase of `walks`.
+  LogicalResult emitSpikeWalks(sm::SpikeWalksOp walks, FunctionState &state,
+                               IRMapping &mapping);
+  /// The loop over this step's spikes of `population` (a spike a warp on
+  /// the device), left open: the builder is in its body.
+  struct SpikeLoop {
+    /// The spiking neuron (i64), and where a walk's lanes start and step.
+    Value neuron, lane, laneStride;
+  };
+  SpikeLoop openSpikeLoop(Location loc, FunctionState &state,
+                          StringRef population);
+  /// Runs `phase`'s body for the synapses of the spiking neuron's row (its
+  /// column with `post`) when the neuron is in the table's range; leaves
+  /// the builder after the walk.
+  void emitSpikeWalk(sm::ForEachSpikeOp phase, FunctionState &state,
+                     IRMapping &mapping, const SpikeLoop &loop);
+  /// Loads `base[offset]` of `type`.
+  Value loadAt(Location loc, Type type, Value base, Value offset);
   void cloneBody(Block &body, IRMapping &mapping);
   LogicalResult lowerSimOps(FunctionState &state);
   /// The generator step and table inversion of a fixed-point draw.
@@ -381,7 +426,7 @@ private:
 
   Value fieldPointer(FunctionState &state, SymbolRefAttr field) {
     std::string key = fieldKey(field);
-    Value &pointer = state.fieldPointers[key];
+    Value &pointer = state.accessors().fieldPointers[key];
     if (!pointer) {
       OpBuilder::InsertionGuard guard(builder);
       setAccessorInsertionPoint(state);
@@ -391,7 +436,7 @@ private:
         // A population field: block + k * stride, so that LLVM sees every
         // field of the population as one object at constant distances.
         auto [pop, offset] = slot->second;
-        Value &block = state.blocks[pop];
+        Value &block = state.accessors().blocks[pop];
         if (!block)
           block = call(loc, "cajal_sim_population_block", ptrType,
                        {state.sim, constI32(loc, pop)});
@@ -408,7 +453,7 @@ private:
 
   Value ringRow(FunctionState &state, StringRef key, int64_t delaySteps) {
     int32_t ring = ringIds.lookup(key);
-    Value &row = state.ringRows[{ring, delaySteps}];
+    Value &row = state.accessors().ringRows[{ring, delaySteps}];
     if (!row) {
       OpBuilder::InsertionGuard guard(builder);
       setAccessorInsertionPoint(state);
@@ -422,7 +467,7 @@ private:
   /// A ring's data, head and slot count, fetched once per function.
   std::array<Value, 3> ringView(FunctionState &state, StringRef key) {
     int32_t ring = ringIds.lookup(key);
-    auto &view = state.ringViews[ring];
+    auto &view = state.accessors().ringViews[ring];
     if (!view[0]) {
       OpBuilder::InsertionGuard guard(builder);
       setAccessorInsertionPoint(state);
@@ -438,7 +483,7 @@ private:
   /// An array of a connectivity table (`getter` is the runtime function),
   /// fetched once per function.
   Value tableArray(FunctionState &state, StringRef getter, int32_t table) {
-    Value &array = state.tableArrays[{getter.str(), table}];
+    Value &array = state.accessors().tableArrays[{getter.str(), table}];
     if (!array) {
       OpBuilder::InsertionGuard guard(builder);
       setAccessorInsertionPoint(state);
@@ -450,13 +495,13 @@ private:
 
   /// The simulation seed, fetched once per function.
   Value seed(FunctionState &state) {
-    if (!state.seed) {
+    Value &value = state.accessors().seed;
+    if (!value) {
       OpBuilder::InsertionGuard guard(builder);
       setAccessorInsertionPoint(state);
-      state.seed = call(state.func->getLoc(), "cajal_sim_seed", i64,
-                        {state.sim});
+      value = call(state.func->getLoc(), "cajal_sim_seed", i64, {state.sim});
     }
-    return state.seed;
+    return value;
   }
 
   /// cajal_uniform(seed, stream, entity, counter) in line: the Philox
@@ -894,6 +939,9 @@ LogicalResult Lowering::emitPhases(Block &phases, FunctionState &state) {
     } else if (auto phase = dyn_cast<sm::ForEachSpikeOp>(op)) {
       if (failed(emitForEachSpike(phase, state, mapping)))
         return failure();
+    } else if (auto walks = dyn_cast<sm::SpikeWalksOp>(op)) {
+      if (failed(emitSpikeWalks(walks, state, mapping)))
+        return failure();
     } else if (auto record = dyn_cast<sm::RecordSpikesOp>(op)) {
       call(loc, "cajal_sim_record_spikes", Type(),
            {state.sim,
@@ -1063,32 +1111,58 @@ std::optional<Lowering::Fission> Lowering::planFission(Block &body) {
   return plan;
 }
 
-LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
-                                         FunctionState &state,
-                                         IRMapping &mapping) {
+Value Lowering::loadAt(Location loc, Type type, Value base, Value offset) {
+  Value address = builder.create<LLVM::GEPOp>(loc, ptrType, type, base,
+                                              ValueRange{offset});
+  return builder.create<LLVM::LoadOp>(loc, type, address);
+}
+
+Lowering::SpikeLoop Lowering::openSpikeLoop(Location loc,
+                                            FunctionState &state,
+                                            StringRef population) {
+  Value spiking = constI32(loc, populationIds.lookup(population));
+  Value spikes = call(loc, "cajal_sim_spikes", ptrType, {state.sim, spiking});
+  Value count =
+      call(loc, "cajal_sim_spike_count", i64, {state.sim, spiking});
+  // for each spike s: neuron = spikes[s]. On the device a warp takes a
+  // spike (a stride of all warps), its lanes the synapses of the spike's
+  // rows.
+  SpikeLoop loop;
+  Value firstSpike = constIndex(loc, 0), spikeStride = constIndex(loc, 1);
+  loop.lane = constIndex(loc, 0);
+  loop.laneStride = constIndex(loc, 1);
+  if (state.kernel) {
+    Value warpSize = constIndex(loc, 32);
+    firstSpike =
+        builder.create<arith::DivUIOp>(loc, state.threadIndex, warpSize);
+    loop.lane =
+        builder.create<arith::RemUIOp>(loc, state.threadIndex, warpSize);
+    Value threads = builder.create<arith::MulIOp>(
+        loc, builder.create<gpu::GridDimOp>(loc, gpu::Dimension::x),
+        builder.create<gpu::BlockDimOp>(loc, gpu::Dimension::x));
+    spikeStride = builder.create<arith::DivUIOp>(loc, threads, warpSize);
+    loop.laneStride = warpSize;
+  }
+  auto spikeLoop = builder.create<scf::ForOp>(
+      loc, firstSpike,
+      builder.create<arith::IndexCastUIOp>(loc, builder.getIndexType(),
+                                           count),
+      spikeStride);
+  builder.setInsertionPoint(spikeLoop.getBody()->getTerminator());
+  Value s = builder.create<arith::IndexCastOp>(loc, i64,
+                                               spikeLoop.getInductionVar());
+  loop.neuron =
+      builder.create<arith::ExtUIOp>(loc, i64, loadAt(loc, i32, spikes, s));
+  return loop;
+}
+
+void Lowering::emitSpikeWalk(sm::ForEachSpikeOp phase, FunctionState &state,
+                             IRMapping &mapping, const SpikeLoop &loop) {
   Location loc = phase.getLoc();
   auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
       phase, phase.getConnectivityAttr());
-  Value sim = state.sim;
   bool byPost = phase.getPost();
-  Value tableId = constI32(loc, connectivityIds.lookup(table.getSymName()));
-  // Walking by row (pre spikes) or by column (post spikes) is the same loop
-  // nest over different arrays.
-  Value spiking = constI32(
-      loc, populationIds.lookup(byPost ? table.getPost() : table.getPre()));
-  Value spikes = call(loc, "cajal_sim_spikes", ptrType, {sim, spiking});
-  Value count = call(loc, "cajal_sim_spike_count", i64, {sim, spiking});
-  Value rows = call(loc,
-                    byPost ? "cajal_sim_column_offsets"
-                           : "cajal_sim_row_offsets",
-                    ptrType, {sim, tableId});
-  Value targets = call(loc,
-                       byPost ? "cajal_sim_column_sources"
-                              : "cajal_sim_targets",
-                       ptrType, {sim, tableId});
-  Value synapseIds =
-      byPost ? call(loc, "cajal_sim_column_synapses", ptrType, {sim, tableId})
-             : Value();
+  int32_t tableId = connectivityIds.lookup(table.getSymName());
   ArrayRef<int64_t> ownRange =
       byPost ? table.getPostRange() : table.getPreRange();
   ArrayRef<int64_t> otherRange =
@@ -1100,36 +1174,10 @@ LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
   auto toIndex = [&](Value value) {
     return builder.create<arith::IndexCastUIOp>(loc, indexType, value);
   };
-  auto load = [&](Type type, Value base, Value offset) {
-    Value address = builder.create<LLVM::GEPOp>(loc, ptrType, type, base,
-                                                ValueRange{offset});
-    return builder.create<LLVM::LoadOp>(loc, type, address).getResult();
-  };
 
-  // for each spike s: neuron = spikes[s]; if in the pre range, for each
-  // synapse k of its row: body(neuron, post_begin + targets[k], k).
-  // On the device a warp takes a spike (a stride of all warps), its lanes
-  // the synapses of the spike's row.
-  Value firstSpike = constIndex(loc, 0), spikeStride = constIndex(loc, 1);
-  Value lane = constIndex(loc, 0), laneStride = constIndex(loc, 1);
-  if (state.kernel) {
-    Value warpSize = constIndex(loc, 32);
-    firstSpike =
-        builder.create<arith::DivUIOp>(loc, state.threadIndex, warpSize);
-    lane = builder.create<arith::RemUIOp>(loc, state.threadIndex, warpSize);
-    Value threads = builder.create<arith::MulIOp>(
-        loc, builder.create<gpu::GridDimOp>(loc, gpu::Dimension::x),
-        builder.create<gpu::BlockDimOp>(loc, gpu::Dimension::x));
-    spikeStride = builder.create<arith::DivUIOp>(loc, threads, warpSize);
-    laneStride = warpSize;
-  }
-  auto spikeLoop = builder.create<scf::ForOp>(loc, firstSpike, toIndex(count),
-                                              spikeStride);
-  builder.setInsertionPoint(spikeLoop.getBody()->getTerminator());
-  Value s = builder.create<arith::IndexCastOp>(loc, i64,
-                                               spikeLoop.getInductionVar());
-  Value neuron = builder.create<arith::ExtUIOp>(
-      loc, i64, load(i32, spikes, s));
+  // If the neuron is in the range, for each synapse k of its row:
+  // body(neuron, post_begin + targets[k], k).
+  Value neuron = loop.neuron;
   Value inRange = builder.create<arith::AndIOp>(
       loc,
       builder.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, neuron,
@@ -1137,27 +1185,67 @@ LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
       builder.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, neuron,
                                     preEnd));
   auto ifInRange = builder.create<scf::IfOp>(loc, inRange, false);
+  OpBuilder::InsertionGuard afterWalk(builder);
   builder.setInsertionPoint(ifInRange.thenBlock()->getTerminator());
+  if (state.kernel) {
+    ifInRange->setAttr(kAccessorScope, builder.getUnitAttr());
+    state.scope = ifInRange.thenBlock();
+  }
+  // Walking by row (pre spikes) or by column (post spikes) is the same loop
+  // nest over different arrays.
+  Value rows = tableArray(state,
+                          byPost ? "cajal_sim_column_offsets"
+                                 : "cajal_sim_row_offsets",
+                          tableId);
+  Value targets = tableArray(
+      state, byPost ? "cajal_sim_column_sources" : "cajal_sim_targets",
+      tableId);
+  Value synapseIds =
+      byPost ? tableArray(state, "cajal_sim_column_synapses", tableId)
+             : Value();
+  state.scope = nullptr;
   Value row = builder.create<arith::SubIOp>(loc, neuron, preBegin);
-  Value first = load(i64, rows, row);
-  Value last = load(i64, rows,
-                    builder.create<arith::AddIOp>(loc, row, constI64(loc, 1)));
+  Value first = loadAt(loc, i64, rows, row);
+  Value last = loadAt(
+      loc, i64, rows,
+      builder.create<arith::AddIOp>(loc, row, constI64(loc, 1)));
   auto synapseLoop = builder.create<scf::ForOp>(
-      loc, builder.create<arith::AddIOp>(loc, toIndex(first), lane),
-      toIndex(last), laneStride);
+      loc, builder.create<arith::AddIOp>(loc, toIndex(first), loop.lane),
+      toIndex(last), loop.laneStride);
   builder.setInsertionPoint(synapseLoop.getBody()->getTerminator());
   Value entry = synapseLoop.getInductionVar();
   Value entry64 = builder.create<arith::IndexCastOp>(loc, i64, entry);
-  Value target =
-      builder.create<arith::ExtUIOp>(loc, i64, load(i32, targets, entry64));
+  Value target = builder.create<arith::ExtUIOp>(
+      loc, i64, loadAt(loc, i32, targets, entry64));
   Value other = builder.create<arith::AddIOp>(loc, postBegin, target);
-  Value synapse = byPost ? toIndex(load(i64, synapseIds, entry64)) : entry;
+  Value synapse =
+      byPost ? toIndex(loadAt(loc, i64, synapseIds, entry64)) : entry;
 
   Block &body = phase.getBody().front();
   mapping.map(body.getArgument(0), toIndex(byPost ? other : neuron));
   mapping.map(body.getArgument(1), toIndex(byPost ? neuron : other));
   mapping.map(body.getArgument(2), synapse);
   cloneBody(body, mapping);
+}
+
+LogicalResult Lowering::emitForEachSpike(sm::ForEachSpikeOp phase,
+                                         FunctionState &state,
+                                         IRMapping &mapping) {
+  auto table = SymbolTable::lookupNearestSymbolFrom<sm::ConnectivityOp>(
+      phase, phase.getConnectivityAttr());
+  SpikeLoop loop = openSpikeLoop(
+      phase.getLoc(), state,
+      phase.getPost() ? table.getPost() : table.getPre());
+  emitSpikeWalk(phase, state, mapping, loop);
+  return success();
+}
+
+LogicalResult Lowering::emitSpikeWalks(sm::SpikeWalksOp walks,
+                                       FunctionState &state,
+                                       IRMapping &mapping) {
+  SpikeLoop loop = openSpikeLoop(walks.getLoc(), state, walks.getPopulation());
+  for (auto phase : walks.getBody().front().getOps<sm::ForEachSpikeOp>())
+    emitSpikeWalk(phase, state, mapping, loop);
   return success();
 }
 
@@ -1204,6 +1292,7 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
   });
   for (Operation *op : ops) {
     Location loc = op->getLoc();
+    state.enterScopeOf(op);
     builder.setInsertionPoint(op);
     if (auto load = dyn_cast<sm::LoadOp>(op)) {
       Value address = elementAddress(
@@ -1567,7 +1656,8 @@ Value Lowering::deviceCall(Location loc, FunctionState &state, StringRef name,
 LogicalResult Lowering::emitKernels(Block &phases) {
   SmallVector<Operation *> shared;
   for (Operation &op : phases)
-    if (!isa<sm::ForEachOp, sm::ForEachSpikeOp, sm::RecordSpikesOp>(op) &&
+    if (!isa<sm::ForEachOp, sm::ForEachSpikeOp, sm::SpikeWalksOp,
+             sm::RecordSpikesOp>(op) &&
         !op.hasTrait<OpTrait::IsTerminator>())
       shared.push_back(&op);
   for (Operation &op : phases) {
@@ -1578,7 +1668,7 @@ LogicalResult Lowering::emitKernels(Block &phases) {
                       .str();
       continue;
     }
-    if (!isa<sm::ForEachOp, sm::ForEachSpikeOp>(op))
+    if (!isa<sm::ForEachOp, sm::ForEachSpikeOp, sm::SpikeWalksOp>(op))
       continue;
     Location loc = op.getLoc();
     FunctionState state = createKernel(loc);
@@ -1601,6 +1691,12 @@ LogicalResult Lowering::emitKernels(Block &phases) {
         launch = llvm::formatv("elements {0}", pop.getSize());
       }
       if (failed(emitForEach(phase, state, mapping)))
+        return failure();
+    } else if (auto walks = dyn_cast<sm::SpikeWalksOp>(op)) {
+      state.atomicAccumulate = true;
+      launch = llvm::formatv("spikes {0}",
+                             populationIds.lookup(walks.getPopulation()));
+      if (failed(emitSpikeWalks(walks, state, mapping)))
         return failure();
     } else {
       auto spikePhase = cast<sm::ForEachSpikeOp>(op);
@@ -1627,6 +1723,9 @@ LogicalResult Lowering::emitKernels(Block &phases) {
 LogicalResult Lowering::finishKernel(FunctionState &state) {
   currentKernel = &state;
   LogicalResult lowered = lowerSimOps(state);
+  state.scope = nullptr;
+  state.func->walk(
+      [](scf::IfOp branch) { branch->removeAttr(kAccessorScope); });
   currentKernel = nullptr;
   return failure(failed(lowered) || deviceFailure);
 }

@@ -156,6 +156,32 @@ LogicalResult ForEachSpikeOp::verifyRegions() {
                               "pre index, post index, synapse id");
 }
 
+LogicalResult SpikeWalksOp::verifyRegions() {
+  auto pop = dyn_cast_or_null<PopulationOp>(
+      mlir::SymbolTable::lookupSymbolIn(programOf(*this), getPopulationAttr()));
+  if (!pop)
+    return emitOpError() << getPopulationAttr()
+                         << " is not a 'sim.population' of this program";
+  Block &body = getBody().front();
+  if (body.empty())
+    return emitOpError() << "needs at least one 'sim.for_each_spike'";
+  for (Operation &op : body) {
+    auto phase = dyn_cast<ForEachSpikeOp>(op);
+    if (!phase || phase.getPost())
+      return op.emitOpError()
+             << "cannot be in 'sim.spike_walks', which holds only "
+                "'sim.for_each_spike' phases by row";
+    auto table = dyn_cast_or_null<ConnectivityOp>(
+        mlir::SymbolTable::lookupSymbolIn(programOf(*this),
+                                          phase.getConnectivityAttr()));
+    if (table && table.getPreAttr() != getPopulationAttr())
+      return phase.emitOpError()
+             << "walks spikes of " << table.getPreAttr()
+             << ", not of the enclosing walks' " << getPopulationAttr();
+  }
+  return success();
+}
+
 LogicalResult LoadOp::verify() { return verifyFieldRef(*this, getField()); }
 
 LogicalResult SpikeSourceOp::verify() {

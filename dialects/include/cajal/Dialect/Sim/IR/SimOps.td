@@ -135,7 +135,8 @@ def Sim_ForEachOp : Sim_Op<"for_each", [HasParent<"InitOp, StepOp">]> {
   let hasRegionVerifier = 1;
 }
 
-def Sim_ForEachSpikeOp : Sim_Op<"for_each_spike", [HasParent<"StepOp">]> {
+def Sim_ForEachSpikeOp : Sim_Op<"for_each_spike",
+    [ParentOneOf<["StepOp", "SpikeWalksOp"]>]> {
   let summary = "a phase over the synapses of this step's spikes";
   let description = [{
     For every neuron of the connectivity's presynaptic range that spiked in
@@ -149,6 +150,26 @@ def Sim_ForEachSpikeOp : Sim_Op<"for_each_spike", [HasParent<"StepOp">]> {
   let arguments = (ins FlatSymbolRefAttr:$connectivity, UnitAttr:$post);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$connectivity (`post` $post^)? $body attr-dict";
+  let hasRegionVerifier = 1;
+}
+
+def Sim_SpikeWalksOp : Sim_Op<"spike_walks", [HasParent<"StepOp">,
+    NoTerminator, SingleBlock, NoRegionArguments]> {
+  let summary = "spike phases that walk one population's spikes together";
+  let description = [{
+    Holds `sim.for_each_spike` phases by row whose tables all have
+    `population` as their presynaptic population, and runs them as one:
+    for every spike of the population, the row of each phase whose
+    presynaptic range holds the neuron, in the phases' order. The result
+    is that of running the phases one after another as long as none reads
+    or stores a field another writes in the step (`sim-fuse-phases`, which
+    forms this op, checks it); only the order in which several phases'
+    `sim.accumulate` add into one field differs, which can change the
+    last bit of a floating-point sum. A GPU runs it as one kernel.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$population);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$population $body attr-dict";
   let hasRegionVerifier = 1;
 }
 

@@ -1,0 +1,292 @@
+//===- FusePhases.cpp - Adjacent step phases that can run as one ----------===//
+//
+// A GPU launches a kernel per phase, and replaying a launch costs about as
+// much as a small phase's work: the cortical microcircuit's 64 phases (an
+// update, 8 drives, 55 projections) are 64 launches a step; fused, 2.
+// Fusion is decided on what each phase body reads and writes, collected
+// once per phase.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Dialect/Sim/Transforms/Passes.h"
+
+#include "cajal/Dialect/Sim/IR/SimOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "llvm/ADT/StringSet.h"
+
+namespace cajal::sim {
+#define GEN_PASS_DEF_SIMFUSEPHASES
+#include "cajal/Dialect/Sim/Transforms/Passes.h.inc"
+} // namespace cajal::sim
+
+using namespace mlir;
+namespace sm = cajal::sim;
+using cajal::sim::fieldKey;
+
+namespace {
+
+/// What a phase body (or a fused run of them) does to fields.
+struct Effects {
+  /// Fields loaded at the phase's own element, and at any other index.
+  llvm::StringSet<> ownLoads, otherLoads;
+  llvm::StringSet<> stores;
+  /// Targets of accumulations that take effect in this step (no delay).
+  llvm::StringSet<> immediateAdds;
+  bool emitsSpikes = false;
+  /// An operation whose effects are not known here: never fused.
+  bool opaque = false;
+
+  void merge(const Effects &other) {
+    ownLoads.insert(other.ownLoads.begin(), other.ownLoads.end());
+    otherLoads.insert(other.otherLoads.begin(), other.otherLoads.end());
+    stores.insert(other.stores.begin(), other.stores.end());
+    immediateAdds.insert(other.immediateAdds.begin(),
+                         other.immediateAdds.end());
+    emitsSpikes |= other.emitsSpikes;
+    opaque |= other.opaque;
+  }
+};
+
+bool intersects(const llvm::StringSet<> &a, const llvm::StringSet<> &b) {
+  for (const auto &entry : a)
+    if (b.contains(entry.getKey()))
+      return true;
+  return false;
+}
+
+/// The effects of `phase`, whose own element is `element` (null for spike
+/// phases, whose loads all count as other elements').
+Effects collectEffects(Operation *phase, Value element) {
+  Effects effects;
+  phase->walk([&](Operation *op) {
+    if (op == phase || isa<sm::YieldOp, sm::RandomOp>(op))
+      return;
+    if (auto load = dyn_cast<sm::LoadOp>(op)) {
+      bool own = element && load.getIndex() == element;
+      (own ? effects.ownLoads : effects.otherLoads)
+          .insert(fieldKey(load.getField()));
+    } else if (auto store = dyn_cast<sm::StoreOp>(op)) {
+      effects.stores.insert(fieldKey(store.getField()));
+    } else if (auto draw = dyn_cast<sm::XorshiftDrawOp>(op)) {
+      // Reads and advances its own element's generator state.
+      effects.ownLoads.insert(fieldKey(draw.getField()));
+      effects.stores.insert(fieldKey(draw.getField()));
+    } else if (auto add = dyn_cast<sm::AccumulateOp>(op)) {
+      // Delayed inputs go to rings delivered in a later step.
+      if (!add.getDelay() && !add.getDelayStepsAttr()) {
+        effects.immediateAdds.insert(fieldKey(add.getField()));
+        if (auto gate = add.getGateAttr())
+          effects.otherLoads.insert(fieldKey(gate));
+      }
+    } else if (isa<sm::EmitSpikeOp>(op)) {
+      effects.emitsSpikes = true;
+    } else if (op->getNumRegions() == 0 && !isMemoryEffectFree(op)) {
+      effects.opaque = true;
+    }
+  });
+  return effects;
+}
+
+/// Whether element phases with effects `a` (those fused so far) and `b`
+/// give the same result run element by element as one after the other.
+bool canFuseElementPhases(const Effects &a, const Effects &b) {
+  if (a.opaque || b.opaque || (a.emitsSpikes && b.emitsSpikes))
+    return false;
+  auto conflicts = [](const Effects &x, const Effects &y) {
+    // Accumulations reach any element: nobody else may touch their
+    // fields. A store is its own element's: only a read of another
+    // element sees the difference.
+    const llvm::StringSet<> &adds = x.immediateAdds;
+    return intersects(adds, y.ownLoads) || intersects(adds, y.otherLoads) ||
+           intersects(adds, y.stores) || intersects(adds, y.immediateAdds) ||
+           intersects(x.stores, y.otherLoads);
+  };
+  return !conflicts(a, b) && !conflicts(b, a);
+}
+
+/// Whether spike phases with effects `a` and `b` may walk each spike's
+/// rows together.
+bool canFuseSpikePhases(const Effects &a, const Effects &b) {
+  if (a.opaque || b.opaque || a.emitsSpikes || b.emitsSpikes)
+    return false;
+  auto conflicts = [](const Effects &x, const Effects &y) {
+    for (const llvm::StringSet<> *written : {&x.stores, &x.immediateAdds})
+      if (intersects(*written, y.ownLoads) ||
+          intersects(*written, y.otherLoads) || intersects(*written, y.stores))
+        return true;
+    return false;
+  };
+  return !conflicts(a, b) && !conflicts(b, a);
+}
+
+std::pair<int64_t, int64_t> elementRange(sm::ForEachOp phase,
+                                         int64_t groupSize) {
+  if (auto range = phase.getRange())
+    return {(*range)[0], (*range)[1]};
+  return {0, groupSize};
+}
+
+struct FusePhases : cajal::sim::impl::SimFusePhasesBase<FusePhases> {
+  void runOnOperation() override {
+    getOperation().walk([&](sm::StepOp step) {
+      fuseElementPhases(step);
+      fuseSpikePhases(step);
+    });
+  }
+
+  /// Splits the step's ops into maximal runs that `extends` accepts.
+  template <typename PhaseOp, typename Extends>
+  static SmallVector<SmallVector<PhaseOp>> runsOf(sm::StepOp step,
+                                                  Extends extends) {
+    SmallVector<SmallVector<PhaseOp>> runs;
+    SmallVector<PhaseOp> run;
+    Effects effects;
+    auto close = [&] {
+      if (run.size() > 1)
+        runs.push_back(run);
+      run.clear();
+      effects = Effects();
+    };
+    for (Operation &op : step.getBody().front()) {
+      auto phase = dyn_cast<PhaseOp>(op);
+      if (!phase) {
+        close();
+        continue;
+      }
+      std::optional<Effects> next = extends(run, effects, phase);
+      if (!next) {
+        close();
+        next = extends(run, effects, phase);
+        if (!next)
+          continue; // Fuses with nothing.
+      }
+      run.push_back(phase);
+      effects.merge(*next);
+    }
+    close();
+    return runs;
+  }
+
+  void fuseElementPhases(sm::StepOp step) {
+    auto program = step->getParentOfType<sm::ProgramOp>();
+    auto sizeOf = [&](sm::ForEachOp phase) -> int64_t {
+      if (auto pop = dyn_cast_or_null<sm::PopulationOp>(
+              SymbolTable::lookupSymbolIn(program, phase.getGroupAttr())))
+        return pop.getSize();
+      return -1;
+    };
+    auto runs = runsOf<sm::ForEachOp>(
+        step,
+        [&](ArrayRef<sm::ForEachOp> run, const Effects &sofar,
+            sm::ForEachOp phase) -> std::optional<Effects> {
+          Effects own =
+              collectEffects(phase, phase.getBody().front().getArgument(0));
+          if (own.opaque)
+            return std::nullopt;
+          if (run.empty())
+            return own;
+          // Ranges are of populations; a synapse group's phases cover it.
+          sm::ForEachOp head = run.front();
+          bool ranged = phase.getRange() || head.getRange();
+          if (head.getGroupAttr() != phase.getGroupAttr() ||
+              (ranged && sizeOf(phase) < 0) ||
+              !canFuseElementPhases(sofar, own))
+            return std::nullopt;
+          return own;
+        });
+    for (auto &run : runs)
+      mergeElementPhases(run, sizeOf(run.front()));
+  }
+
+  /// Replaces `run` by one phase over the union of its ranges.
+  void mergeElementPhases(ArrayRef<sm::ForEachOp> run, int64_t groupSize) {
+    int64_t begin = INT64_MAX, end = INT64_MIN;
+    for (sm::ForEachOp phase : run) {
+      auto [first, last] = elementRange(phase, groupSize);
+      begin = std::min(begin, first);
+      end = std::max(end, last);
+    }
+    SmallVector<Location> locations;
+    for (sm::ForEachOp phase : run)
+      locations.push_back(phase.getLoc());
+    Location loc = FusedLoc::get(&getContext(), locations);
+    sm::ForEachOp head = run.front();
+    OpBuilder builder(head);
+    auto fused = builder.create<sm::ForEachOp>(
+        loc, head.getGroupAttr(),
+        begin == 0 && end == groupSize
+            ? DenseI64ArrayAttr()
+            : builder.getDenseI64ArrayAttr({begin, end}));
+    Block *body = builder.createBlock(&fused.getBody());
+    Value element = body->addArgument(builder.getIndexType(), loc);
+    for (sm::ForEachOp phase : run) {
+      Block &from = phase.getBody().front();
+      from.getArgument(0).replaceAllUsesWith(element);
+      from.getTerminator()->erase();
+      auto [first, last] = elementRange(phase, groupSize);
+      Block *into = body;
+      if (first != begin || last != end) {
+        // Part of the fused range: under a test of the index.
+        builder.setInsertionPointToEnd(body);
+        Location at = phase.getLoc();
+        auto bound = [&](int64_t value) {
+          return builder.create<arith::ConstantIndexOp>(at, value);
+        };
+        Value inside = builder.create<arith::AndIOp>(
+            at,
+            builder.create<arith::CmpIOp>(at, arith::CmpIPredicate::uge,
+                                          element, bound(first)),
+            builder.create<arith::CmpIOp>(at, arith::CmpIPredicate::ult,
+                                          element, bound(last)));
+        auto branch = builder.create<scf::IfOp>(at, inside, false);
+        into = branch.thenBlock();
+        into->getOperations().splice(into->getTerminator()->getIterator(),
+                                     from.getOperations());
+        continue;
+      }
+      into->getOperations().splice(into->end(), from.getOperations());
+    }
+    builder.setInsertionPointToEnd(body);
+    builder.create<sm::YieldOp>(loc);
+    for (sm::ForEachOp phase : run)
+      phase.erase();
+  }
+
+  void fuseSpikePhases(sm::StepOp step) {
+    auto program = step->getParentOfType<sm::ProgramOp>();
+    auto sourceOf = [&](sm::ForEachSpikeOp phase) -> FlatSymbolRefAttr {
+      auto table = dyn_cast_or_null<sm::ConnectivityOp>(
+          SymbolTable::lookupSymbolIn(program, phase.getConnectivityAttr()));
+      return table ? table.getPreAttr() : FlatSymbolRefAttr();
+    };
+    auto runs = runsOf<sm::ForEachSpikeOp>(
+        step,
+        [&](ArrayRef<sm::ForEachSpikeOp> run, const Effects &sofar,
+            sm::ForEachSpikeOp phase) -> std::optional<Effects> {
+          Effects own = collectEffects(phase, Value());
+          if (phase.getPost() || !sourceOf(phase) || own.opaque ||
+              own.emitsSpikes)
+            return std::nullopt;
+          if (!run.empty() && (sourceOf(run.front()) != sourceOf(phase) ||
+                               !canFuseSpikePhases(sofar, own)))
+            return std::nullopt;
+          return own;
+        });
+    for (auto &run : runs) {
+      SmallVector<Location> locations;
+      for (sm::ForEachSpikeOp phase : run)
+        locations.push_back(phase.getLoc());
+      OpBuilder builder(run.front());
+      auto walks = builder.create<sm::SpikeWalksOp>(
+          FusedLoc::get(&getContext(), locations), sourceOf(run.front()));
+      Block *body = builder.createBlock(&walks.getBody());
+      for (sm::ForEachSpikeOp phase : run)
+        phase->moveBefore(body, body->end());
+    }
+  }
+};
+
+} // namespace
