@@ -95,11 +95,6 @@ struct Accessors {
   Value seed;
 };
 
-/// Marks the scf.if of a spike walk in a kernel: its accessors are fetched
-/// inside it. A kernel walking many tables would otherwise keep every
-/// table's pointers in registers across its spike loop.
-constexpr const char *kAccessorScope = "cajal.accessor_scope";
-
 /// Per generated function: the simulation handle, the step number and the
 /// pointers fetched once at its entry.
 struct FunctionState {
@@ -108,25 +103,23 @@ struct FunctionState {
   Value sim;
   Value step; ///< i64; the constant 0 in init.
   Block *entry = nullptr;
-  /// The function's accessors, and those of each marked scope.
+  /// The function's accessors, and those of each scope: an op (a kernel's
+  /// spike walk) whose first region's block fetches its own, so that a
+  /// kernel walking many tables does not keep every table's pointers in
+  /// registers across its spike loop.
   Accessors functionAccessors;
   std::map<Operation *, Accessors> scopeAccessors;
-  /// Where accessors are fetched now: the function (null), or the start of
-  /// a marked scope's block.
-  Block *scope = nullptr;
+  /// Where accessors are fetched now: the function (null), or a scope.
+  Operation *scope = nullptr;
   Accessors &accessors() {
-    return scope ? scopeAccessors[scope->getParentOp()] : functionAccessors;
+    return scope ? scopeAccessors[scope] : functionAccessors;
   }
-  /// Fetch accessors for an op being lowered at `op`: in the marked scope
-  /// around it, if any.
+  /// Fetch accessors for an op being lowered at `op`: in the innermost
+  /// scope around it, if any.
   void enterScopeOf(Operation *op) {
-    scope = nullptr;
-    for (Operation *parent = op->getParentOp(); parent;
-         parent = parent->getParentOp())
-      if (parent->hasAttr(kAccessorScope)) {
-        scope = &parent->getRegion(0).front();
-        return;
-      }
+    scope = op->getParentOp();
+    while (scope && !scopeAccessors.count(scope))
+      scope = scope->getParentOp();
   }
   /// Kernels only: the thread's index in the grid, and the last op of the
   /// prologue (step, thread index) after which fetched pointers go.
@@ -310,7 +303,7 @@ private:
   /// or after a kernel's prologue.
   void setAccessorInsertionPoint(FunctionState &state) {
     if (state.scope)
-      builder.setInsertionPointToStart(state.scope);
+      builder.setInsertionPointToStart(&state.scope->getRegion(0).front());
     else if (state.prologueEnd)
       builder.setInsertionPointAfter(state.prologueEnd);
     else
@@ -1188,8 +1181,8 @@ void Lowering::emitSpikeWalk(sm::ForEachSpikeOp phase, FunctionState &state,
   OpBuilder::InsertionGuard afterWalk(builder);
   builder.setInsertionPoint(ifInRange.thenBlock()->getTerminator());
   if (state.kernel) {
-    ifInRange->setAttr(kAccessorScope, builder.getUnitAttr());
-    state.scope = ifInRange.thenBlock();
+    state.scopeAccessors.try_emplace(ifInRange.getOperation());
+    state.scope = ifInRange;
   }
   // Walking by row (pre spikes) or by column (post spikes) is the same loop
   // nest over different arrays.
@@ -1724,8 +1717,6 @@ LogicalResult Lowering::finishKernel(FunctionState &state) {
   currentKernel = &state;
   LogicalResult lowered = lowerSimOps(state);
   state.scope = nullptr;
-  state.func->walk(
-      [](scf::IfOp branch) { branch->removeAttr(kAccessorScope); });
   currentKernel = nullptr;
   return failure(failed(lowered) || deviceFailure);
 }

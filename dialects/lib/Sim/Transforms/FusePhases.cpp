@@ -90,10 +90,11 @@ Effects collectEffects(Operation *phase, Value element) {
   return effects;
 }
 
-/// Whether element phases with effects `a` (those fused so far) and `b`
-/// give the same result run element by element as one after the other.
+/// Whether element phases with effects `a` (those fused so far) and `b`,
+/// neither opaque, give the same result run element by element as one
+/// after the other.
 bool canFuseElementPhases(const Effects &a, const Effects &b) {
-  if (a.opaque || b.opaque || (a.emitsSpikes && b.emitsSpikes))
+  if (a.emitsSpikes && b.emitsSpikes)
     return false;
   auto conflicts = [](const Effects &x, const Effects &y) {
     // Accumulations reach any element: nobody else may touch their
@@ -107,11 +108,9 @@ bool canFuseElementPhases(const Effects &a, const Effects &b) {
   return !conflicts(a, b) && !conflicts(b, a);
 }
 
-/// Whether spike phases with effects `a` and `b` may walk each spike's
-/// rows together.
+/// Whether spike phases with effects `a` and `b`, neither opaque nor
+/// emitting spikes, may walk each spike's rows together.
 bool canFuseSpikePhases(const Effects &a, const Effects &b) {
-  if (a.opaque || b.opaque || a.emitsSpikes || b.emitsSpikes)
-    return false;
   auto conflicts = [](const Effects &x, const Effects &y) {
     for (const llvm::StringSet<> *written : {&x.stores, &x.immediateAdds})
       if (intersects(*written, y.ownLoads) ||
@@ -137,37 +136,45 @@ struct FusePhases : cajal::sim::impl::SimFusePhasesBase<FusePhases> {
     });
   }
 
-  /// Splits the step's ops into maximal runs that `extends` accepts.
-  template <typename PhaseOp, typename Extends>
-  static SmallVector<SmallVector<PhaseOp>> runsOf(sm::StepOp step,
-                                                  Extends extends) {
+  /// Splits the step's ops into maximal runs of phases that can fuse.
+  /// `effectsOf` gives a phase's effects, or none if it fuses with
+  /// nothing; `joins` whether a phase with such effects can join a run
+  /// whose phases together have `sofar`.
+  template <typename PhaseOp, typename EffectsOf, typename Joins>
+  static SmallVector<SmallVector<PhaseOp>>
+  runsOf(sm::StepOp step, EffectsOf effectsOf, Joins joins) {
     SmallVector<SmallVector<PhaseOp>> runs;
     SmallVector<PhaseOp> run;
-    Effects effects;
+    Effects sofar;
     auto close = [&] {
       if (run.size() > 1)
         runs.push_back(run);
       run.clear();
-      effects = Effects();
+      sofar = Effects();
     };
     for (Operation &op : step.getBody().front()) {
       auto phase = dyn_cast<PhaseOp>(op);
-      if (!phase) {
+      std::optional<Effects> own =
+          phase ? effectsOf(phase) : std::optional<Effects>();
+      if (!own) {
         close();
         continue;
       }
-      std::optional<Effects> next = extends(run, effects, phase);
-      if (!next) {
+      if (!run.empty() && !joins(run, sofar, phase, *own))
         close();
-        next = extends(run, effects, phase);
-        if (!next)
-          continue; // Fuses with nothing.
-      }
       run.push_back(phase);
-      effects.merge(*next);
+      sofar.merge(*own);
     }
     close();
     return runs;
+  }
+
+  /// One location for the phases of a run.
+  template <typename PhaseOp> Location fusedLocation(ArrayRef<PhaseOp> run) {
+    SmallVector<Location> locations;
+    for (PhaseOp phase : run)
+      locations.push_back(phase.getLoc());
+    return FusedLoc::get(&getContext(), locations);
   }
 
   void fuseElementPhases(sm::StepOp step) {
@@ -180,22 +187,21 @@ struct FusePhases : cajal::sim::impl::SimFusePhasesBase<FusePhases> {
     };
     auto runs = runsOf<sm::ForEachOp>(
         step,
-        [&](ArrayRef<sm::ForEachOp> run, const Effects &sofar,
-            sm::ForEachOp phase) -> std::optional<Effects> {
+        [](sm::ForEachOp phase) -> std::optional<Effects> {
           Effects own =
               collectEffects(phase, phase.getBody().front().getArgument(0));
           if (own.opaque)
             return std::nullopt;
-          if (run.empty())
-            return own;
+          return own;
+        },
+        [&](ArrayRef<sm::ForEachOp> run, const Effects &sofar,
+            sm::ForEachOp phase, const Effects &own) {
           // Ranges are of populations; a synapse group's phases cover it.
           sm::ForEachOp head = run.front();
           bool ranged = phase.getRange() || head.getRange();
-          if (head.getGroupAttr() != phase.getGroupAttr() ||
-              (ranged && sizeOf(phase) < 0) ||
-              !canFuseElementPhases(sofar, own))
-            return std::nullopt;
-          return own;
+          return head.getGroupAttr() == phase.getGroupAttr() &&
+                 !(ranged && sizeOf(phase) < 0) &&
+                 canFuseElementPhases(sofar, own);
         });
     for (auto &run : runs)
       mergeElementPhases(run, sizeOf(run.front()));
@@ -209,10 +215,7 @@ struct FusePhases : cajal::sim::impl::SimFusePhasesBase<FusePhases> {
       begin = std::min(begin, first);
       end = std::max(end, last);
     }
-    SmallVector<Location> locations;
-    for (sm::ForEachOp phase : run)
-      locations.push_back(phase.getLoc());
-    Location loc = FusedLoc::get(&getContext(), locations);
+    Location loc = fusedLocation(run);
     sm::ForEachOp head = run.front();
     OpBuilder builder(head);
     auto fused = builder.create<sm::ForEachOp>(
@@ -241,13 +244,12 @@ struct FusePhases : cajal::sim::impl::SimFusePhasesBase<FusePhases> {
                                           element, bound(first)),
             builder.create<arith::CmpIOp>(at, arith::CmpIPredicate::ult,
                                           element, bound(last)));
-        auto branch = builder.create<scf::IfOp>(at, inside, false);
-        into = branch.thenBlock();
-        into->getOperations().splice(into->getTerminator()->getIterator(),
-                                     from.getOperations());
-        continue;
+        into = builder.create<scf::IfOp>(at, inside, false).thenBlock();
       }
-      into->getOperations().splice(into->end(), from.getOperations());
+      // Before the branch's scf.yield, or at the end of the fused body.
+      into->getOperations().splice(
+          into == body ? into->end() : into->getTerminator()->getIterator(),
+          from.getOperations());
     }
     builder.setInsertionPointToEnd(body);
     builder.create<sm::YieldOp>(loc);
@@ -264,24 +266,23 @@ struct FusePhases : cajal::sim::impl::SimFusePhasesBase<FusePhases> {
     };
     auto runs = runsOf<sm::ForEachSpikeOp>(
         step,
-        [&](ArrayRef<sm::ForEachSpikeOp> run, const Effects &sofar,
-            sm::ForEachSpikeOp phase) -> std::optional<Effects> {
+        [&](sm::ForEachSpikeOp phase) -> std::optional<Effects> {
           Effects own = collectEffects(phase, Value());
           if (phase.getPost() || !sourceOf(phase) || own.opaque ||
               own.emitsSpikes)
             return std::nullopt;
-          if (!run.empty() && (sourceOf(run.front()) != sourceOf(phase) ||
-                               !canFuseSpikePhases(sofar, own)))
-            return std::nullopt;
           return own;
+        },
+        [&](ArrayRef<sm::ForEachSpikeOp> run, const Effects &sofar,
+            sm::ForEachSpikeOp phase, const Effects &own) {
+          return sourceOf(run.front()) == sourceOf(phase) &&
+                 canFuseSpikePhases(sofar, own);
         });
     for (auto &run : runs) {
-      SmallVector<Location> locations;
-      for (sm::ForEachSpikeOp phase : run)
-        locations.push_back(phase.getLoc());
       OpBuilder builder(run.front());
       auto walks = builder.create<sm::SpikeWalksOp>(
-          FusedLoc::get(&getContext(), locations), sourceOf(run.front()));
+          fusedLocation(ArrayRef<sm::ForEachSpikeOp>(run)),
+          sourceOf(run.front()));
       Block *body = builder.createBlock(&walks.getBody());
       for (sm::ForEachSpikeOp phase : run)
         phase->moveBefore(body, body->end());
