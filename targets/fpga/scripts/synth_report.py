@@ -545,6 +545,22 @@ def _text_report(rep):
         L.append(row % ("DSPs (%s)" % names[3], r["dsps"]))
         L.append(row % ("carry cells (%s)" % names[4], r["carry"]))
 
+    def fmax(p):
+        L.append(row % ("Fmax", "%.2f MHz (timing %s at %g MHz)" % (
+            p["fmax_mhz"], "met" if p["timing_met"] else "FAILED",
+            rep["clock_mhz"])))
+
+    def not_placed(p):
+        L.append(row % ("device", p.get("message", p["status"])))
+        L.append(row % ("Fmax", "n/a"))
+
+    def times(r, pnr_seconds):
+        """Synthesis and (if it ran) place and route time, then throughput."""
+        L.append(row % ("synthesis time", "%.1f s" % r["synth_seconds"]))
+        if pnr_seconds is not None:
+            L.append(row % ("place & route time", "%.1f s" % pnr_seconds))
+        throughput(r)
+
     def throughput(r):
         tp = r.get("throughput")
         if not tp:
@@ -585,22 +601,17 @@ def _text_report(rep):
                 L.append(row % ("device", p["device"] +
                                 ("  (%s)" % ", ".join(parts) if parts else "")))
                 if p.get("fmax_mhz") is not None:
-                    L.append(row % ("Fmax", "%.2f MHz (timing %s at %g MHz)" % (
-                        p["fmax_mhz"], "met" if p["timing_met"] else "FAILED",
-                        rep["clock_mhz"])))
+                    fmax(p)
                     if len(p.get("clocks", {})) > 1:
                         for k, v in p["clocks"].items():
                             L.append(row % ("  clock " + k, "%.2f MHz" % v["achieved_mhz"]))
                 else:
                     L.append(row % ("Fmax", p.get("message", "n/a")))
             else:
-                L.append(row % ("device", p.get("message", p["status"])))
-                L.append(row % ("Fmax", "n/a"))
-            L.append(row % ("synthesis time", "%.1f s" % r["synth_seconds"]))
-            if "seconds" in p:
-                L.append(row % ("place & route time", "%.1f s" % sum(
-                    a.get("seconds", 0) for a in r.get("pnr_attempts", [p]))))
-            throughput(r)
+                not_placed(p)
+            times(r, sum(a.get("seconds", 0)
+                         for a in r.get("pnr_attempts", [p]))
+                  if "seconds" in p else None)
     if "ecp5" in fam:
         r = fam["ecp5"]
         L.append("")
@@ -619,16 +630,10 @@ def _text_report(rep):
             p = r["pnr"]
             if p["status"] == "ok" and p.get("fmax_mhz") is not None:
                 L.append(row % ("device", p["device"]))
-                L.append(row % ("Fmax", "%.2f MHz (timing %s at %g MHz)" % (
-                    p["fmax_mhz"], "met" if p["timing_met"] else "FAILED",
-                    rep["clock_mhz"])))
+                fmax(p)
             else:
-                L.append(row % ("device", p.get("message", p["status"])))
-                L.append(row % ("Fmax", "n/a"))
-            L.append(row % ("synthesis time", "%.1f s" % r["synth_seconds"]))
-            if "seconds" in p:
-                L.append(row % ("place & route time", "%.1f s" % p["seconds"]))
-            throughput(r)
+                not_placed(p)
+            times(r, p.get("seconds"))
     if "xilinx" in fam:
         r = fam["xilinx"]
         L.append("")
@@ -653,8 +658,7 @@ def _text_report(rep):
             if r.get("estimated_lcs") is not None:
                 L.append(row % ("yosys estimated LCs", r["estimated_lcs"]))
             L.append(row % ("Fmax", "n/a (no timing: synthesis only)"))
-            L.append(row % ("synthesis time", "%.1f s" % r["synth_seconds"]))
-            throughput(r)
+            times(r, None)
     return "\n".join(L) + "\n"
 
 
