@@ -75,6 +75,11 @@ struct CudaDriver {
   /// Returns null with `error` set when there is no driver.
   static const CudaDriver *load(std::string &error);
 
+  /// The emulator's entry points (CudaEmulator.cpp): for a model whose
+  /// kernels were compiled as host code; cuModuleLoadDataEx then takes the
+  /// model's descriptor instead of PTX.
+  static const CudaDriver *emulator();
+
   /// "cuFoo: <the driver's message>" for a failed call.
   std::string describe(const char *call, CUresult result) const;
 };

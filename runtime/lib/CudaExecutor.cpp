@@ -9,7 +9,9 @@
 // the host as for the CPU; then this executor copies the storage to the
 // GPU once, and runs batches of steps as CUDA graphs (one graph launch and
 // one synchronisation per batch, none per step). Recorders fill device
-// buffers that are copied back after each batch.
+// buffers that are copied back after each batch. A model compiled for the
+// CUDA emulator (cuda_emulated_launch) runs through the emulator's entry
+// points instead of libcuda's, with the same code here.
 //
 // The kernels reach storage through the device context, an array of u64
 // slots whose layout the compiler shares (DeviceLayout in SimToCPU.cpp):
@@ -258,7 +260,9 @@ bool CudaExecutor::upload(CUdeviceptr &out, const void *data, uint64_t bytes) {
 }
 
 bool CudaExecutor::start() {
-  Cu = CudaDriver::load(Error);
+  const cajal_model *model = Sim->Model;
+  Cu = model->cuda_emulated_launch ? CudaDriver::emulator()
+                                   : CudaDriver::load(Error);
   if (!Cu)
     return false;
   if (!check("cuInit", Cu->cuInit(0)))
@@ -307,8 +311,11 @@ bool CudaExecutor::start() {
   int options[] = {CU_JIT_ERROR_LOG_BUFFER,
                    CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
   void *values[] = {log, reinterpret_cast<void *>(uintptr_t(sizeof(log)))};
-  CUresult loaded = Cu->cuModuleLoadDataEx(&Module, Sim->Model->cuda_ptx, 2,
-                                           options, values);
+  const void *image = model->cuda_emulated_launch
+                          ? static_cast<const void *>(model)
+                          : static_cast<const void *>(model->cuda_ptx);
+  CUresult loaded =
+      Cu->cuModuleLoadDataEx(&Module, image, 2, options, values);
   if (loaded != 0) {
     Error = Cu->describe("cuModuleLoadDataEx", loaded) + (log[0] ? ": " : "") +
             log;
@@ -349,15 +356,18 @@ bool CudaExecutor::start() {
     return false;
   const uint64_t reserve = uint64_t(256) << 20; // kernels, stacks, graphs
   if (needed + reserve > freeBytes) {
+    // GiB, or MiB for what is smaller.
+    const bool large = std::max<uint64_t>(needed, totalBytes) >= (1ull << 30);
+    const double unit = large ? 1073741824.0 : 1048576.0;
     char message[512];
     std::snprintf(message, sizeof(message),
-                  "the model needs %.2f GiB of GPU memory (fields %.2f, "
+                  "the model needs %.2f %s of GPU memory (fields %.2f, "
                   "connectivity %.2f, delay rings %.2f, buffers %.2f) but %s "
-                  "has %.2f GiB free of %.2f",
-                  needed / 1073741824.0, fields / 1073741824.0,
-                  tables / 1073741824.0, rings / 1073741824.0,
-                  buffers / 1073741824.0, DeviceName.c_str(),
-                  freeBytes / 1073741824.0, totalBytes / 1073741824.0);
+                  "has %.2f %s free of %.2f",
+                  needed / unit, large ? "GiB" : "MiB", fields / unit,
+                  tables / unit, rings / unit, buffers / unit,
+                  DeviceName.c_str(), freeBytes / unit,
+                  large ? "GiB" : "MiB", totalBytes / unit);
     Error = message;
     return false;
   }

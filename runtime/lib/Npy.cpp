@@ -179,6 +179,14 @@ extern "C" int cajal_npy_close(cajal_npy *file) {
   return status;
 }
 
+extern "C" void cajal_npy_discard(cajal_npy *file) {
+  if (!file)
+    return;
+  std::fclose(file->Stream);
+  std::remove(file->Path.c_str());
+  delete file;
+}
+
 extern "C" uint64_t cajal_npy_rows(const cajal_npy *file) {
   return file ? file->Rows : 0;
 }

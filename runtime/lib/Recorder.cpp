@@ -152,6 +152,14 @@ extern "C" int cajal_spike_recorder_close(cajal_spike_recorder *recorder) {
   return status;
 }
 
+extern "C" void cajal_spike_recorder_discard(cajal_spike_recorder *recorder) {
+  if (!recorder)
+    return;
+  cajal_npy_discard(recorder->Indices);
+  cajal_npy_discard(recorder->Times);
+  delete recorder;
+}
+
 //===----------------------------------------------------------------------===//
 // State recorder
 //===----------------------------------------------------------------------===//
@@ -160,6 +168,8 @@ struct cajal_state_recorder {
   cajal_npy *Values = nullptr;
   cajal_npy *Times = nullptr;
   std::vector<int32_t> Indices;
+  /// The indices' file, written whole at the opening.
+  std::string IndicesPath;
   /// Scratch row for cajal_state_recorder_add_gather.
   std::vector<double> Row;
   uint64_t FlushEvery = CAJAL_RECORDER_DEFAULT_FLUSH;
@@ -186,8 +196,10 @@ cajal_state_recorder_open(const char *dir, const char *name,
     recorder->Row.resize(num_recorded);
     const std::string stem = joinPath(dir, name);
     const uint64_t shape[1] = {num_recorded};
-    int status = cajal_npy_write((stem + "_i.npy").c_str(), CAJAL_NPY_INT32, 1,
-                                 shape, recorder->Indices.data());
+    recorder->IndicesPath = stem + "_i.npy";
+    int status = cajal_npy_write(recorder->IndicesPath.c_str(),
+                                 CAJAL_NPY_INT32, 1, shape,
+                                 recorder->Indices.data());
     if (status == CAJAL_OK) {
       recorder->Values = cajal_npy_open((stem + ".npy").c_str(),
                                         CAJAL_NPY_FLOAT64, 2, num_recorded);
@@ -249,6 +261,15 @@ extern "C" int cajal_state_recorder_close(cajal_state_recorder *recorder) {
   status = firstError(status, cajal_npy_close(recorder->Times));
   delete recorder;
   return status;
+}
+
+extern "C" void cajal_state_recorder_discard(cajal_state_recorder *recorder) {
+  if (!recorder)
+    return;
+  cajal_npy_discard(recorder->Values);
+  cajal_npy_discard(recorder->Times);
+  std::remove(recorder->IndicesPath.c_str());
+  delete recorder;
 }
 
 //===----------------------------------------------------------------------===//

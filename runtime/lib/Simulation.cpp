@@ -305,7 +305,8 @@ extern "C" cajal_sim *cajal_sim_create(const cajal_model *model,
     if (options->output_dir && *options->output_dir) {
       sim->OutputDir = options->output_dir;
       std::error_code error;
-      std::filesystem::create_directories(sim->OutputDir, error);
+      sim->CreatedOutputDir =
+          std::filesystem::create_directories(sim->OutputDir, error);
       if (error) {
         fail(CAJAL_ERROR_IO, "%s: cannot create directory: %s",
              sim->OutputDir.c_str(), error.message().c_str());
@@ -358,7 +359,7 @@ extern "C" cajal_sim *cajal_sim_create(const cajal_model *model,
       }
     }
   }
-  if (model->cuda_ptx) {
+  if (model->cuda_schedule) {
     sim->Device = createCudaExecutor(sim.get());
     if (!sim->Device) {
       const std::string message = cajal_last_error();

@@ -18,6 +18,7 @@
 #include "cajal/Runtime/Simulation.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <utility>
@@ -139,6 +140,9 @@ struct cajal_sim {
   /// Set once setup and init ran without error; only then is there
   /// anything to finish.
   bool Ready = false;
+  /// cajal_sim_create made the output folder (removed again, if empty,
+  /// when the set-up fails).
+  bool CreatedOutputDir = false;
   bool Finished = false;
 
   /// The first recorder failure inside the step loop (disk full, ...);
@@ -165,10 +169,17 @@ struct cajal_sim {
       cajal_csr_free(&conn.Csr);
     for (cajal::runtime::Ring &ring : Rings)
       cajal_ring_free(&ring.Buffer);
+    // A simulation whose set-up failed leaves no half-written files.
     for (cajal::runtime::SpikeRecorder &recorder : SpikeRecorders)
-      cajal_spike_recorder_close(recorder.File);
+      Ready ? void(cajal_spike_recorder_close(recorder.File))
+            : cajal_spike_recorder_discard(recorder.File);
     for (cajal::runtime::StateRecorder &recorder : StateRecorders)
-      cajal_state_recorder_close(recorder.File);
+      Ready ? void(cajal_state_recorder_close(recorder.File))
+            : cajal_state_recorder_discard(recorder.File);
+    if (!Ready && CreatedOutputDir) {
+      std::error_code error; // Removes the folder only if it is empty.
+      std::filesystem::remove(OutputDir, error);
+    }
   }
 
   /// Keeps the current cajal_last_error() as the first set-up failure.

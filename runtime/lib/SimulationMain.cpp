@@ -170,7 +170,7 @@ extern "C" int cajal_sim_main(const cajal_model *model, int argc, char **argv) {
     steps = uint64_t(count);
   }
   options.progress = quiet ? 1 : 0;
-  options.target = model->cuda_ptx ? "cuda" : "cpu";
+  options.target = model->cuda_schedule ? "cuda" : "cpu";
 
   cajal_install_interrupt_handler();
   cajal_sim *sim = cajal_sim_create(model, &options);

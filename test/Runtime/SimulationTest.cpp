@@ -376,6 +376,44 @@ TEST_F(Simulation, SetupFailuresReturnNullWithTheFirstMessage) {
   }
 }
 
+void recordersThenFailureSetup(cajal_sim *sim) {
+  cajal_sim_add_population(sim, "P", 10);
+  cajal_sim_add_field(sim, "P.v", 0, 0);
+  cajal_sim_add_spike_recorder(sim, 0);
+  const int64_t indices[2] = {3, 4};
+  cajal_sim_add_state_recorder(sim, "P_v", 0, 2, indices, 1);
+  cajal_sim_add_connectivity(sim, "dense", 0, 0, 10, 0, 0, 10,
+                             CAJAL_RULE_FIXED_INDEGREE, 20, 0, 0, 0);
+}
+
+TEST_F(Simulation, FailedSetupLeavesNoFiles) {
+  ScratchDir dir;
+  const std::string out = dir.file("out");
+  const cajal_model model = {"broken",
+                             1e-4,
+                             10,
+                             1,
+                             recordersThenFailureSetup,
+                             nullptr,
+                             nullptr,
+                             nullptr,
+                             nullptr};
+  cajal_run_options options = quietOptions(out.c_str());
+  EXPECT_EQ(cajal_sim_create(&model, &options), nullptr);
+  EXPECT_TRUE(contains(cajal_last_error(), "dense")) << cajal_last_error();
+  // The recorders' files are removed, and the folder set-up created.
+  EXPECT_FALSE(std::filesystem::exists(out));
+
+  // A folder that was there stays, without the recorders' files.
+  std::filesystem::create_directories(out);
+  std::ofstream(dir.file("out/keep.txt")) << "mine";
+  EXPECT_EQ(cajal_sim_create(&model, &options), nullptr);
+  std::vector<std::string> left;
+  for (const auto &entry : std::filesystem::directory_iterator(out))
+    left.push_back(entry.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"keep.txt"});
+}
+
 TEST_F(Simulation, RejectsAnUncreatableOutputDirectory) {
   ScratchDir dir;
   std::ofstream(dir.file("file")) << "not a directory";

@@ -48,7 +48,8 @@ struct CompiledModel {
 /// Compiles `source` and sets it up; fails the test on any error.
 CompiledModel compile(const std::string &source, bool specialize = true,
                       std::optional<uint64_t> seed = std::nullopt,
-                      std::optional<bool> fusePhases = std::nullopt) {
+                      std::optional<bool> fusePhases = std::nullopt,
+                      bool cudaEmulator = false) {
   CompiledModel run;
   run.compilation = Compilation::fromString(source, "test.cajal");
   EXPECT_TRUE(run.compilation->succeeded())
@@ -62,6 +63,10 @@ CompiledModel compile(const std::string &source, bool specialize = true,
   options.specializeParameters = specialize;
   options.seed = seed;
   options.fusePhases = fusePhases;
+  if (cudaEmulator) {
+    options.target = Target::CUDA;
+    options.cudaEmulator = true;
+  }
   run.sim = Simulation::create(*run.compilation, *run.diags, options);
   if (!run.sim) {
     std::string text;
@@ -774,6 +779,32 @@ TEST(PhaseFusion, FusedPhasesGiveTheSameSpikes) {
   ASSERT_GT(runs[0].times.size(), 200u);
   EXPECT_EQ(runs[0].neurons, runs[1].neurons);
   EXPECT_EQ(runs[0].times, runs[1].times);
+}
+
+TEST(CUDAEmulator, RunsTheKernelsWithTheCPUResults) {
+  // The CUDA target's kernels (fused and not), run by the emulator through
+  // the executor, against the CPU: threads run in one fixed order, so
+  // spikes and sampled voltages are identical.
+  std::string source = viewsNetwork;
+  source.replace(source.find("record P.spikes"), 15,
+                 "record P.spikes\n  record P.v");
+  CompiledModel cpu = compile(source);
+  ASSERT_NE(cpu.sim, nullptr);
+  ASSERT_EQ(cpu.sim->run(cpu.sim->defaultSteps()), CAJAL_OK);
+  const Simulation::Spikes spikes = cpu.sim->spikes("P");
+  const Recording v = recorded(*cpu.sim, "P_v");
+  ASSERT_GT(spikes.times.size(), 200u);
+  for (bool fuse : {false, true}) {
+    CompiledModel gpu = compile(source, true, std::nullopt, fuse, true);
+    ASSERT_NE(gpu.sim, nullptr);
+    ASSERT_EQ(gpu.sim->run(gpu.sim->defaultSteps()), CAJAL_OK);
+    const Simulation::Spikes emulated = gpu.sim->spikes("P");
+    EXPECT_EQ(emulated.neurons, spikes.neurons) << "fused " << fuse;
+    EXPECT_EQ(emulated.times, spikes.times) << "fused " << fuse;
+    const Recording w = recorded(*gpu.sim, "P_v");
+    EXPECT_EQ(w.times, v.times);
+    EXPECT_EQ(w.values, v.values);
+  }
 }
 
 } // namespace

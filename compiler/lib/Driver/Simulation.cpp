@@ -140,7 +140,9 @@ OwningOpRef<ModuleOp> lowerModel(const Compilation &compilation,
     pm.addPass(createCSEPass());
     pm.addPass(cuda::createLinkCUDADeviceLibrary());
   } else if (stage == Stage::LLVM && options.target == Target::CUDA) {
-    cuda::buildSimToCUDAPipeline(pm);
+    cuda::PipelineOptions cudaOptions;
+    cudaOptions.emulate = options.cudaEmulator;
+    cuda::buildSimToCUDAPipeline(pm, cudaOptions);
   } else if (stage == Stage::LLVM) {
     cpu::buildSimToCPUPipeline(pm, pipelineOptions);
   }

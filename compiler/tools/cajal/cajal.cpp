@@ -491,9 +491,15 @@ int main(int argc, char **argv) {
                      "the library can change after cajal_sim_create");
   emitCmd->add_flag("--debug-info", emitDebugInfo,
                     "Print the model-file location of every operation");
+  bool cudaEmulator = false;
   for (CLI::App *command : {runCmd, emitCmd, buildCmd}) {
     addNumericOptions(command);
     addFusionOptions(command);
+    command->add_flag("--cuda-emulator", cudaEmulator,
+                      "cuda: compile the kernels as host code and run them "
+                      "on the CPU, one GPU thread after another, behind "
+                      "the same driver calls (for checking without a GPU; "
+                      "slow)");
   }
   for (CLI::App *command : {emitCmd, buildCmd})
     addHostPortOption(command);
@@ -528,6 +534,14 @@ int main(int argc, char **argv) {
       options.overrides.push_back({item.substr(0, eq), item.substr(eq + 1)});
     }
 
+  if (cudaEmulator &&
+      !((*runCmd && runTarget == "cuda") || (*buildCmd && target == "cuda") ||
+        (*emitCmd && emitTarget == "cuda" && stage == "llvm"))) {
+    llvm::errs() << "error: --cuda-emulator needs --target cuda (emit: "
+                    "with --stage=llvm)\n";
+    return 1;
+  }
+
   if (*runCmd) {
     std::optional<double> duration;
     if (!durationText.empty() && !(duration = parseDuration(durationText))) {
@@ -549,6 +563,7 @@ int main(int argc, char **argv) {
     simOptions.numeric = numeric == "fixed" ? Numeric::Fixed : Numeric::Float;
     simOptions.fixedPoint = fixedPoint;
     simOptions.fusePhases = fusePhases;
+    simOptions.cudaEmulator = cudaEmulator;
     if (writeCsv && outputDir.empty()) {
       llvm::errs() << "error: --csv needs an output folder (-o DIR)\n";
       return 1;
@@ -619,6 +634,7 @@ int main(int argc, char **argv) {
     simOptions.numeric = numeric == "fixed" ? Numeric::Fixed : Numeric::Float;
     simOptions.fixedPoint = fixedPoint;
     simOptions.fusePhases = fusePhases;
+    simOptions.cudaEmulator = cudaEmulator;
     std::optional<LoweredModel> model =
         lowerFile(buildFile, options, Stage::LLVM, simOptions, colors);
     if (!model)
@@ -653,6 +669,7 @@ int main(int argc, char **argv) {
     simOptions.numeric = numeric == "fixed" ? Numeric::Fixed : Numeric::Float;
     simOptions.fixedPoint = fixedPoint;
     simOptions.fusePhases = fusePhases;
+    simOptions.cudaEmulator = cudaEmulator;
     std::optional<LoweredModel> model =
         lowerFile(emitFile, options, emitStage, simOptions, colors);
     if (!model)

@@ -111,6 +111,8 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   CAJAL_SYMBOL(cajal_sim_random);
   CAJAL_SYMBOL(cajal_sim_seed);
   CAJAL_SYMBOL(cajal_exact_propagator_pq);
+  CAJAL_SYMBOL(cajal_cuda_emulator_id);
+  CAJAL_SYMBOL(cajal_cuda_emulator_barrier);
 #undef CAJAL_SYMBOL
   return symbols;
 }
@@ -240,6 +242,21 @@ llvm::Expected<std::unique_ptr<JitModel>> JitModel::compile(ModuleOp module) {
     model.cuda_ptx = static_cast<const char *>(*ptx);
     model.cuda_schedule = static_cast<const char *>(*schedule);
   }
+  if (module.lookupSymbol("cajal_cuda_emulated_kernels")) {
+    auto kernels = lookup("cajal_cuda_emulated_kernels");
+    if (!kernels)
+      return kernels.takeError();
+    auto launch = lookup("cajal_cuda_emulated_launch");
+    if (!launch)
+      return launch.takeError();
+    auto schedule = lookup("cajal_cuda_schedule");
+    if (!schedule)
+      return schedule.takeError();
+    model.cuda_emulated_kernels = static_cast<const char *>(*kernels);
+    model.cuda_emulated_launch =
+        reinterpret_cast<void (*)(uint64_t, void **)>(*launch);
+    model.cuda_schedule = static_cast<const char *>(*schedule);
+  }
   return std::move(jit);
 }
 
@@ -268,8 +285,8 @@ llvm::Error addDescriptor(llvm::Module &module, const ModelInfo &info) {
   auto *ptr = llvm::PointerType::get(context, 0);
   auto *f64 = llvm::Type::getDoubleTy(context);
   auto *i64 = llvm::Type::getInt64Ty(context);
-  auto *type = llvm::StructType::get(context, {ptr, f64, i64, i64, ptr, ptr,
-                                               ptr, ptr, ptr});
+  auto *type = llvm::StructType::get(
+      context, {ptr, f64, i64, i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr});
   llvm::Constant *name = llvm::ConstantDataArray::getString(context, info.name);
   auto *nameGlobal = new llvm::GlobalVariable(
       module, name->getType(), /*isConstant=*/true,
@@ -291,6 +308,14 @@ llvm::Error addDescriptor(llvm::Module &module, const ModelInfo &info) {
     fields.push_back(g ? static_cast<llvm::Constant *>(g)
                        : llvm::ConstantPointerNull::get(ptr));
   }
+  // Or, for the CUDA emulator, the kernels as host code.
+  llvm::Function *launch = module.getFunction("cajal_cuda_emulated_launch");
+  fields.push_back(launch ? static_cast<llvm::Constant *>(launch)
+                          : llvm::ConstantPointerNull::get(ptr));
+  llvm::GlobalVariable *kernels =
+      module.getGlobalVariable("cajal_cuda_emulated_kernels");
+  fields.push_back(kernels ? static_cast<llvm::Constant *>(kernels)
+                           : llvm::ConstantPointerNull::get(ptr));
   new llvm::GlobalVariable(module, type, /*isConstant=*/true,
                            llvm::GlobalValue::ExternalLinkage,
                            llvm::ConstantStruct::get(type, fields),

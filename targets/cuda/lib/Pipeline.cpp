@@ -42,6 +42,12 @@ void buildSimToCUDAPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createLinkCUDADeviceLibrary());
+  if (options.emulate) {
+    pm.addPass(createEmulateCUDAKernels());
+    pm.addPass(createLoopInvariantCodeMotionPass());
+    cpu::buildHostToLLVMPipeline(pm);
+    return;
+  }
 
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
   device.addPass(createLoopInvariantCodeMotionPass());

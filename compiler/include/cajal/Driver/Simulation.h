@@ -104,6 +104,9 @@ struct SimulationOptions {
   /// unset, on for the CUDA target (a kernel launch per phase costs more
   /// than a small phase's work) and off for the CPU and the FPGA.
   std::optional<bool> fusePhases;
+  /// CUDA target: kernels compiled as host code and run by the runtime's
+  /// emulated driver, one GPU thread after another (checks without a GPU).
+  bool cudaEmulator = false;
 };
 
 /// Adds sim-to-fixed-point (and its clean-ups) with `options` to `pm`.

@@ -61,6 +61,10 @@ int cajal_npy_flush(cajal_npy *file);
 /// Safe on NULL.
 int cajal_npy_close(cajal_npy *file);
 
+/// Closes and releases `file` and removes it from the disk (a run whose
+/// set-up failed leaves no files). Safe on NULL.
+void cajal_npy_discard(cajal_npy *file);
+
 /// Rows appended so far.
 uint64_t cajal_npy_rows(const cajal_npy *file);
 

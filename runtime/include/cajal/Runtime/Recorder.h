@@ -74,6 +74,9 @@ int cajal_spike_recorder_flush(cajal_spike_recorder *recorder);
 /// Flushes, closes and releases the recorder (also on error). Safe on NULL.
 int cajal_spike_recorder_close(cajal_spike_recorder *recorder);
 
+/// Closes and releases the recorder and removes its files. Safe on NULL.
+void cajal_spike_recorder_discard(cajal_spike_recorder *recorder);
+
 //===----------------------------------------------------------------------===//
 // State recorder
 //===----------------------------------------------------------------------===//
@@ -110,6 +113,9 @@ int cajal_state_recorder_flush(cajal_state_recorder *recorder);
 
 /// Flushes, closes and releases the recorder (also on error). Safe on NULL.
 int cajal_state_recorder_close(cajal_state_recorder *recorder);
+
+/// Closes and releases the recorder and removes its files. Safe on NULL.
+void cajal_state_recorder_discard(cajal_state_recorder *recorder);
 
 //===----------------------------------------------------------------------===//
 // Run summary

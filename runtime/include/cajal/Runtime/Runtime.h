@@ -15,6 +15,7 @@
 #define CAJAL_RUNTIME_RUNTIME_H
 
 #include "cajal/Runtime/Connectivity.h"
+#include "cajal/Runtime/CudaEmulator.h"
 #include "cajal/Runtime/Delay.h"
 #include "cajal/Runtime/Error.h"
 #include "cajal/Runtime/ExactPropagator.h"

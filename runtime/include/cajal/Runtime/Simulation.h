@@ -67,11 +67,20 @@ typedef struct cajal_model {
   void (*step)(cajal_sim *sim, uint64_t step);
   /// CUDA target only (NULL otherwise): the step's kernels as PTX, and the
   /// schedule that says what to launch per step (convert-sim-to-gpu). With
-  /// them, cajal_sim_create opens the CUDA driver (libcuda.so.1, at run
-  /// time), copies the storage set-up and init built to the first GPU, and
-  /// cajal_sim_run runs the steps there; `step` is then not called.
+  /// a schedule, cajal_sim_create opens the CUDA driver (libcuda.so.1, at
+  /// run time; the emulator for emulated kernels, below), copies the
+  /// storage set-up and init built to the first GPU, and cajal_sim_run runs
+  /// the steps there; `step` is then not called.
   const char *cuda_ptx;
   const char *cuda_schedule;
+  /// CUDA emulator only (NULL otherwise, and cuda_ptx then NULL too): the
+  /// kernels as host code, which the runtime's emulated driver runs one GPU
+  /// thread at a time (CudaEmulator.h). `cuda_emulated_launch` runs kernel
+  /// number `kernel` for the current emulated thread with CUDA's kernel
+  /// parameter array; `cuda_emulated_kernels` has a line per kernel: its
+  /// name, 1 if it waits at barriers (else 0), its parameters' sizes.
+  void (*cuda_emulated_launch)(uint64_t kernel, void **params);
+  const char *cuda_emulated_kernels;
 } cajal_model;
 
 /// How to run a model. Zero-initialise, then set what differs.

@@ -50,4 +50,26 @@ def InternalizeDeviceFunctions
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def EmulateCUDAKernels
+    : Pass<"cajal-emulate-cuda-kernels", "mlir::ModuleOp"> {
+  let summary = "Move the kernels to the host for the CUDA emulator";
+  let description = [{
+    Instead of PTX: moves every function of `gpu.module @cajal_kernels`
+    into the host module (renamed with the prefix `cajal_emu.`, private),
+    turns kernels into functions of one emulated GPU thread (thread, block
+    and grid indices read through `cajal_cuda_emulator_id`, barriers call
+    `cajal_cuda_emulator_barrier`), and adds what the runtime's emulated
+    driver needs: `cajal_cuda_emulated_launch(kernel, params)`, which
+    calls kernel number `kernel` with CUDA's kernel parameter array, the
+    constant string `cajal_cuda_emulated_kernels` (a line per kernel:
+    name, whether it has a barrier, its parameters' sizes in bytes) and
+    the schedule `cajal_cuda_schedule`. Fails on GPU operations the
+    emulator does not model (shuffles, shared memory).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // CAJAL_TARGET_CUDA_PASSES_TD

@@ -17,6 +17,9 @@
 ///   cajal-embed-cuda-binary            PTX and schedule as host globals
 ///   the CPU target's host lowering     the rest to the LLVM dialect
 ///
+/// With `emulate`, cajal-emulate-cuda-kernels replaces everything from NVVM
+/// to the embedding: the kernels stay host code, run by the emulator.
+///
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_TARGET_CUDA_PIPELINE_H
 #define CAJAL_TARGET_CUDA_PIPELINE_H
@@ -36,6 +39,9 @@ struct PipelineOptions {
   /// A CUDA toolkit whose libdevice links math functions (exp, log, ...)
   /// into the kernels; empty: $CUDA_HOME, else /usr/local/cuda.
   std::string toolkit;
+  /// Instead of PTX, the kernels as host code for the CUDA emulator
+  /// (cajal-emulate-cuda-kernels; runtime/lib/CudaEmulator.cpp).
+  bool emulate = false;
 };
 
 /// The CUDA toolkit folder used when none is given.
