@@ -33,8 +33,9 @@ for folder in sys.argv[1:]:
     wall = s['wall_s']['simulate']
     extra = ''
     if s.get('device_bytes'):
-        extra = '  device %.1f MiB (%.2f B/syn)' % (
-            s['device_bytes'] / 2**20, s['device_bytes'] / max(s['synapses'], 1))
+        extra = '  device %.1f MiB (%.2f B/syn), %d launches/step' % (
+            s['device_bytes'] / 2**20, s['device_bytes'] / max(s['synapses'], 1),
+            s.get('device_launches_per_step', 0))
     label = s['target'] + (' (unfused)' if folder.endswith('-unfused') else '')
     print('%-16s simulated %6.2f s  set-up %7.3f s  run %8.3f s  RTF %.4f  rate %.3f Hz%s' % (
         label, s['simulated_s'], s['wall_s']['setup'], wall,

@@ -58,10 +58,12 @@ public:
   std::string DeviceName;
   /// Device memory the simulation holds (the estimate it was checked with).
   uint64_t DeviceBytes = 0;
+  /// Kernel launches in the last step enqueued.
+  uint64_t LaunchesPerStep = 0;
 
 private:
   struct Launch {
-    enum Kind { Elements, Synapses, Spikes, Record } kind;
+    enum Kind { Elements, Synapses, Spikes } kind;
     CUfunction function = nullptr;
     int64_t argument = 0;
   };
@@ -78,7 +80,19 @@ private:
   std::vector<Launch> Schedule;
   std::set<int32_t> SourceTables, WrittenFields;
   CUfunction Deliver = nullptr, SpikeSource = nullptr, Gather = nullptr,
-             RecordSpikes = nullptr, EndStep = nullptr;
+             EndStep = nullptr;
+  /// 6 u64 per ring for cajal_deliver (field, data, slots, size, add,
+  /// first thread), and the threads it needs.
+  CUdeviceptr RingTable = 0;
+  uint64_t RingThreads = 0;
+  /// 3 u64 per spike recorder for cajal_end_step (population, buffer,
+  /// counts).
+  CUdeviceptr RecorderTable = 0;
+  /// 7 u64 per state recorder for cajal_gather (source, indices, width,
+  /// every, rows, values, first thread), and the threads it needs.
+  CUdeviceptr SampleTable = 0;
+  uint64_t SampleThreads = 0;
+
 
   std::vector<CUdeviceptr> Allocations;
   CUdeviceptr Slots = 0;
@@ -176,8 +190,13 @@ bool CudaExecutor::parseSchedule(const char *text) {
       launch.argument = argument;
       Schedule.push_back(launch);
     } else if (what == "record") {
+      // Spike recorders copy at the end of the step (cajal_end_step), when
+      // every spike of the step is in its list.
       words >> argument;
-      Schedule.push_back({Launch::Record, RecordSpikes, argument});
+      if (argument < 0 || size_t(argument) >= Sim->SpikeRecorders.size()) {
+        Error = "bad CUDA schedule line: " + line;
+        return false;
+      }
     } else if (what == "sources") {
       words >> argument;
       SourceTables.insert(int32_t(argument));
@@ -327,7 +346,6 @@ bool CudaExecutor::start() {
   } driverKernels[] = {{"cajal_deliver", &Deliver},
                        {"cajal_spike_source", &SpikeSource},
                        {"cajal_gather", &Gather},
-                       {"cajal_record_spikes", &RecordSpikes},
                        {"cajal_end_step", &EndStep}};
   for (auto &kernel : driverKernels)
     if (!check("cuModuleGetFunction",
@@ -503,6 +521,38 @@ bool CudaExecutor::uploadStorage() {
       return false;
     StateBuffers.push_back(buffer);
   }
+
+  // The driver kernels' tables: each serves all rings, all state
+  // recorders or all spike recorders in one launch.
+  std::vector<uint64_t> rings, samples, recorders;
+  for (size_t r = 0; r < R; ++r) {
+    const Ring &ring = Sim->Rings[r];
+    rings.insert(rings.end(),
+                 {FieldData[size_t(ring.Field)], RingData[r],
+                  ring.Buffer.num_slots, ring.Buffer.num_neurons,
+                  uint64_t(ring.Manual ? 0 : 1), RingThreads});
+    RingThreads += ring.Buffer.num_neurons;
+  }
+  for (size_t k = 0; k < Sim->StateRecorders.size(); ++k) {
+    const StateRecorder &recorder = Sim->StateRecorders[k];
+    const StateBuffer &buffer = StateBuffers[k];
+    samples.insert(samples.end(),
+                   {FieldData[size_t(recorder.Field)], buffer.indices,
+                    uint64_t(recorder.Indices.size()), recorder.Every,
+                    buffer.rows, buffer.values, SampleThreads});
+    SampleThreads += recorder.Indices.size();
+  }
+  for (size_t k = 0; k < Sim->SpikeRecorders.size(); ++k)
+    recorders.insert(recorders.end(),
+                     {uint64_t(Sim->SpikeRecorders[k].Population),
+                      SpikeBuffers[k].neurons, SpikeBuffers[k].counts});
+  if ((!rings.empty() &&
+       !upload(RingTable, rings.data(), rings.size() * 8)) ||
+      (!samples.empty() &&
+       !upload(SampleTable, samples.data(), samples.size() * 8)) ||
+      (!recorders.empty() &&
+       !upload(RecorderTable, recorders.data(), recorders.size() * 8)))
+    return false;
   return upload(Slots, HostSlots.data(), HostSlots.size() * 8);
 }
 
@@ -514,6 +564,7 @@ bool CudaExecutor::launch(CUfunction function, uint64_t threads,
   if (threads == 0)
     return true;
   const uint64_t grid = (threads + block - 1) / block;
+  ++LaunchesPerStep;
   return check("cuLaunchKernel",
                Cu->cuLaunchKernel(function, unsigned(grid), 1, 1, block, 1, 1,
                                   0, Stream, arguments, nullptr));
@@ -521,27 +572,19 @@ bool CudaExecutor::launch(CUfunction function, uint64_t threads,
 
 bool CudaExecutor::enqueueStep() {
   constexpr unsigned Block = 256;
-  // 1. Delay rings deliver what arrives now (manual rings only clear it).
-  for (size_t r = 0; r < Sim->Rings.size(); ++r) {
-    const Ring &ring = Sim->Rings[r];
-    CUdeviceptr field = FieldData[size_t(ring.Field)], data = RingData[r];
-    uint64_t slots = ring.Buffer.num_slots, size = ring.Buffer.num_neurons;
-    int32_t add = ring.Manual ? 0 : 1;
-    void *arguments[] = {&Slots, &field, &data, &slots, &size, &add};
-    if (!launch(Deliver, size, Block, arguments))
-      return false;
-  }
-  // 2. Due state samples.
-  for (size_t k = 0; k < Sim->StateRecorders.size(); ++k) {
-    const StateRecorder &recorder = Sim->StateRecorders[k];
-    StateBuffer &buffer = StateBuffers[k];
-    CUdeviceptr source = FieldData[size_t(recorder.Field)];
-    uint64_t width = recorder.Indices.size(), every = recorder.Every;
-    void *arguments[] = {&Slots,        &source, &buffer.indices, &width,
-                         &every,        &buffer.rows, &buffer.values};
-    if (!launch(Gather, width, Block, arguments))
-      return false;
-  }
+  LaunchesPerStep = 0;
+  // 1. Delay rings deliver what arrives now (manual rings only clear it),
+  // all rings in one launch.
+  uint64_t ringCount = Sim->Rings.size();
+  void *deliverArguments[] = {&Slots, &RingTable, &ringCount, &RingThreads};
+  if (!launch(Deliver, RingThreads, Block, deliverArguments))
+    return false;
+  // 2. Due state samples, all recorders in one launch.
+  uint64_t sampleCount = Sim->StateRecorders.size();
+  void *gatherArguments[] = {&Slots, &SampleTable, &sampleCount,
+                             &SampleThreads};
+  if (!launch(Gather, SampleThreads, Block, gatherArguments))
+    return false;
   // 3. Given spikes due now.
   for (GivenTable &table : Given) {
     void *arguments[] = {&Slots, &table.population, &table.steps,
@@ -549,7 +592,7 @@ bool CudaExecutor::enqueueStep() {
     if (!launch(SpikeSource, table.count, Block, arguments))
       return false;
   }
-  // 4. The model's phases and spike records, in order.
+  // 4. The model's phases, in order.
   for (Launch &item : Schedule) {
     void *arguments[] = {&Slots};
     switch (item.kind) {
@@ -569,25 +612,15 @@ bool CudaExecutor::enqueueStep() {
         return false;
       break;
     }
-    case Launch::Record: {
-      const SpikeRecorder &recorder =
-          Sim->SpikeRecorders[size_t(item.argument)];
-      SpikeBuffer &buffer = SpikeBuffers[size_t(item.argument)];
-      int64_t pop = recorder.Population;
-      uint64_t capacity = Batch;
-      void *recordArguments[] = {&Slots, &pop, &buffer.neurons,
-                                 &buffer.counts, &capacity};
-      // One block: the kernel advances its cursor without atomics.
-      if (!launch(RecordSpikes, Block, Block, recordArguments))
-        return false;
-      break;
-    }
     }
   }
-  // 5. Spike totals, empty lists, the next step.
+  // 5. Spike records, spike totals, empty lists, the next step: one block,
+  // so that the record cursors move without atomics.
   uint64_t populations = Sim->Populations.size();
-  void *arguments[] = {&Slots, &populations};
-  return launch(EndStep, std::max<uint64_t>(populations, 1), Block, arguments);
+  uint64_t recorderCount = Sim->SpikeRecorders.size(), capacity = Batch;
+  void *endArguments[] = {&Slots, &populations, &RecorderTable,
+                          &recorderCount, &capacity};
+  return launch(EndStep, Block, Block, endArguments);
 }
 
 CUgraphExec CudaExecutor::graphFor(uint64_t steps) {
@@ -750,6 +783,10 @@ std::string cajal::runtime::cudaDeviceName(const CudaExecutor *executor) {
 
 uint64_t cajal::runtime::cudaDeviceBytes(const CudaExecutor *executor) {
   return executor->DeviceBytes;
+}
+
+uint64_t cajal::runtime::cudaLaunchesPerStep(const CudaExecutor *executor) {
+  return executor->LaunchesPerStep;
 }
 
 int cajal::runtime::runCudaSteps(CudaExecutor *executor, uint64_t steps) {

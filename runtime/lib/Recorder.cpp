@@ -407,6 +407,8 @@ extern "C" int cajal_write_summary_json(const char *dir,
       json.string(summary->device);
       json.key("device_bytes", 2, false);
       json.number(summary->device_bytes);
+      json.key("device_launches_per_step", 2, false);
+      json.number(summary->device_launches_per_step);
     }
     json.key("wall_s", 2, false);
     json.Text += "{";

@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cinttypes>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -231,6 +232,7 @@ int cajal_sim::writeSummary() {
     device = cudaDeviceName(Device);
     summary.device = device.c_str();
     summary.device_bytes = cudaDeviceBytes(Device);
+    summary.device_launches_per_step = cudaLaunchesPerStep(Device);
   }
   return cajal_write_summary_json(OutputDir.c_str(), &summary);
 }
@@ -521,6 +523,8 @@ extern "C" void cajal_sim_print_summary(const cajal_sim *sim, void *stream) {
                  cudaDeviceName(sim->Device).c_str(), bytes / 1048576.0);
     if (synapses)
       std::fprintf(out, " (%.2f bytes/syn)", double(bytes) / synapses);
+    if (const uint64_t launches = cudaLaunchesPerStep(sim->Device))
+      std::fprintf(out, ", %" PRIu64 " launches/step", launches);
     std::fprintf(out, "\n");
   }
   std::fprintf(out, "%-*s  %.3f s\n", w, "set-up wall", sim->SetupWall);

@@ -36,6 +36,8 @@ int runCudaSteps(CudaExecutor *executor, uint64_t steps);
 /// The GPU's name, and the bytes of device memory the simulation holds.
 std::string cudaDeviceName(const CudaExecutor *executor);
 uint64_t cudaDeviceBytes(const CudaExecutor *executor);
+/// Kernel launches per step of the graphs run so far (0 before any).
+uint64_t cudaLaunchesPerStep(const CudaExecutor *executor);
 /// Releases a device executor (null is fine).
 void destroyCudaExecutor(CudaExecutor *executor);
 

@@ -7,7 +7,6 @@
 // CHECK-DAG: gpu.func @cajal_deliver(
 // CHECK-DAG: gpu.func @cajal_spike_source(
 // CHECK-DAG: gpu.func @cajal_gather(
-// CHECK-DAG: gpu.func @cajal_record_spikes(
 // CHECK-DAG: gpu.func @cajal_end_step(
 // CHECK-NOT: cajal_device_random
 module attributes {gpu.container_module} {

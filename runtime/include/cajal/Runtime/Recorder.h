@@ -163,6 +163,9 @@ typedef struct cajal_run_summary {
   const char *device;
   uint64_t device_bytes;
   const cajal_projection_summary *projections;
+  /// CUDA target: kernel launches per step in the replayed graphs (0
+  /// otherwise).
+  uint64_t device_launches_per_step;
 } cajal_run_summary;
 
 /// Writes <dir>/summary.json (through a temporary file and a rename, so the
