@@ -79,6 +79,9 @@ private:
 
   std::vector<Launch> Schedule;
   std::set<int32_t> SourceTables, WrittenFields;
+  /// Fields the kernels read only as per-synapse delays: on the device as
+  /// i32 whole steps (the compiler's "narrow" lines).
+  std::set<int32_t> NarrowFields;
   CUfunction Deliver = nullptr, SpikeSource = nullptr, Gather = nullptr,
              EndStep = nullptr;
   /// 6 u64 per ring for cajal_deliver (field, data, slots, size, add,
@@ -203,6 +206,13 @@ bool CudaExecutor::parseSchedule(const char *text) {
     } else if (what == "writes") {
       words >> argument;
       WrittenFields.insert(int32_t(argument));
+    } else if (what == "narrow") {
+      words >> argument;
+      if (argument < 0 || size_t(argument) >= Sim->Fields.size()) {
+        Error = "bad CUDA schedule line: " + line;
+        return false;
+      }
+      NarrowFields.insert(int32_t(argument));
     } else if (!what.empty()) {
       Error = "bad CUDA schedule line: " + line;
       return false;
@@ -232,12 +242,14 @@ uint64_t CudaExecutor::estimateBytes(uint64_t &fields, uint64_t &tables,
     buffers += rounded(std::max<uint64_t>(pop.Size, 1) * 4);
     buffers += rounded(pop.Given.size() * 16);
   }
-  for (const Field &field : Sim->Fields) {
+  for (size_t f = 0; f < Sim->Fields.size(); ++f) {
+    const Field &field = Sim->Fields[f];
     const bool blocked =
         !field.Synaptic && inBlock(Sim->Populations[size_t(field.Group)],
                                    field.Data);
+    const uint64_t bytes = NarrowFields.count(int32_t(f)) ? 4 : 8;
     if (!blocked)
-      fields += rounded(std::max<uint64_t>(field.Size, 1) * 8);
+      fields += rounded(std::max<uint64_t>(field.Size, 1) * bytes);
   }
   for (size_t c = 0; c < Sim->Connectivities.size(); ++c) {
     const Connectivity &conn = Sim->Connectivities[c];
@@ -447,6 +459,24 @@ bool CudaExecutor::uploadStorage() {
         continue;
       }
     }
+    if (NarrowFields.count(int32_t(f))) {
+      // Whole steps, truncated as the kernels' fptosi would (set-up has
+      // checked that delays lie in [0, 1e9] steps).
+      std::vector<int32_t> steps(field.Size);
+      for (uint64_t k = 0; k < field.Size; ++k) {
+        const double value = field.Data[k];
+        if (!(value >= 0.0 && value < 2147483648.0)) {
+          Error = field.Name + ": a delay of " + std::to_string(value) +
+                  " steps does not fit the device's 32-bit steps";
+          return false;
+        }
+        steps[k] = int32_t(value);
+      }
+      if (!upload(FieldData[f], steps.data(), field.Size * 4))
+        return false;
+      HostSlots[fieldBase + f] = FieldData[f];
+      continue;
+    }
     if (!upload(FieldData[f], field.Data, field.Size * 8))
       return false;
     HostSlots[fieldBase + f] = FieldData[f];
@@ -512,6 +542,12 @@ bool CudaExecutor::uploadStorage() {
     SpikeBuffers.push_back(buffer);
   }
   for (const StateRecorder &recorder : Sim->StateRecorders) {
+    if (NarrowFields.count(recorder.Field)) {
+      // The compiler keeps recorded fields f64; a mismatch is a bug.
+      Error = "state recorder " + recorder.Name +
+              " samples a field the kernels hold as 32-bit steps";
+      return false;
+    }
     StateBuffer buffer;
     std::vector<int64_t> indices(recorder.Indices.begin(),
                                  recorder.Indices.end());
@@ -719,6 +755,8 @@ bool CudaExecutor::download() {
     fields.insert(ring.Field);
   for (int32_t f : fields) {
     Field &field = Sim->Fields[size_t(f)];
+    if (NarrowFields.count(f)) // Read-only delays; the host has them.
+      continue;
     if (field.Size &&
         !check("cuMemcpyDtoH", Cu->cuMemcpyDtoH(field.Data, FieldData[size_t(f)],
                                                 field.Size * 8)))

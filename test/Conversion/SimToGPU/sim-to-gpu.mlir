@@ -178,3 +178,49 @@ sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i6
     }
   }
 }
+
+// -----
+
+// A synapse field the step reads only as per-synapse delays lives on the
+// device as i32 whole steps ("narrow" in the schedule): its kernel loads
+// an i32 (4 bytes a synapse instead of 8). A field also read as a value
+// stays f64.
+// CHECK: cajal.cuda_schedule = "{{.*}}writes 0\0Anarrow 1\0A"
+// CHECK-NOT: narrow 2
+// CHECK: gpu.func @cajal_phase_1(
+// CHECK: %[[F:.*]] = arith.sitofp %{{.*}} : i32 to f64
+// CHECK: arith.fptosi %[[F]] : f64 to i64
+// CHECK: %[[E:.*]] = llvm.load %{{.*}} : !llvm.ptr -> f64
+// CHECK: arith.fptosi %[[E]] : f64 to i64
+sim.program @Delays attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %one = arith.constant 1.0 : f64
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.connectivity @syn @P [0, 10] -> @P [0, 10] rule "fixed_probability" {p = 0.1 : f64} {autapses = true, multapses = false, stream = 3 : i64}
+  sim.synapses @syn_synapses of @syn {
+    sim.field @delay_steps internal unit "1"
+    sim.field @lag internal unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %v = sim.load @P::@v[%i] : f64
+      %fire = arith.cmpf ogt, %v, %one : f64
+      scf.if %fire {
+        sim.emit_spike @P[%i]
+      }
+      sim.yield
+    }
+    sim.for_each_spike @syn {
+    ^bb0(%pre: index, %post: index, %k: index):
+      %d = sim.load @syn_synapses::@delay_steps[%k] : f64
+      %di = arith.fptosi %d : f64 to i64
+      sim.accumulate %one, @P::@v[%post] delay %di : f64
+      %e = sim.load @syn_synapses::@lag[%k] : f64
+      %ei = arith.fptosi %e : f64 to i64
+      sim.accumulate %e, @P::@v[%post] delay %ei : f64
+      sim.yield
+    }
+  }
+}

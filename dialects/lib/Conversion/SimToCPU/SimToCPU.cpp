@@ -187,6 +187,10 @@ private:
   bool deviceFailure = false;
   /// Tables whose synapse sources kernels read (built before upload).
   std::set<int64_t> deviceSources;
+  /// GPU: synapse fields the step reads only as per-synapse delays, kept on
+  /// the device as i32 steps (4 bytes a synapse instead of 8).
+  llvm::StringSet<> narrowFields;
+  void findNarrowFields();
   OpBuilder builder;
   Type ptrType, i32, i64, f64;
   double dt = 0;
@@ -563,9 +567,53 @@ private:
   }
 };
 
+/// A read whose every use converts it (fptosi, as per-synapse delays are
+/// read) into the delay operand of accumulates.
+static bool readOnlyAsDelay(sm::LoadOp load) {
+  for (Operation *user : load->getUsers()) {
+    auto toInt = dyn_cast<arith::FPToSIOp>(user);
+    if (!toInt)
+      return false;
+    for (Operation *use : toInt->getUsers()) {
+      auto acc = dyn_cast<sm::AccumulateOp>(use);
+      if (!acc || acc.getDelay() != toInt.getResult() ||
+          acc.getValue() == toInt.getResult())
+        return false;
+    }
+  }
+  return true;
+}
+
+void Lowering::findNarrowFields() {
+  llvm::StringMap<bool> candidates;
+  auto steps = program.getBody().front().getOps<sm::StepOp>();
+  for (auto step : steps)
+    step.walk([&](sm::AccumulateOp acc) {
+      if (sm::LoadOp load = acc.getDelayLoad())
+        candidates[fieldKey(load.getField())] = true;
+    });
+  // Any other reference to such a field in the step (a store, a gate, a
+  // record, a read of its value) keeps it f64.
+  for (auto step : steps)
+    step.walk([&](Operation *op) {
+      auto load = dyn_cast<sm::LoadOp>(op);
+      if (load && readOnlyAsDelay(load))
+        return;
+      op->getAttrDictionary().walk([&](SymbolRefAttr ref) {
+        auto found = candidates.find(fieldKey(ref));
+        if (found != candidates.end())
+          found->second = false;
+      });
+    });
+  for (auto &[key, narrow] : candidates)
+    if (narrow)
+      narrowFields.insert(key);
+}
+
 LogicalResult Lowering::run() {
   dt = program.getDt().convertToDouble();
   if (gpu) {
+    findNarrowFields();
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     builder.getUnitAttr());
     builder.setInsertionPointToEnd(module.getBody());
@@ -633,6 +681,11 @@ LogicalResult Lowering::run() {
       });
     for (int32_t field : written)
       schedule += llvm::formatv("writes {0}\n", field).str();
+    std::set<int32_t> narrow;
+    for (const auto &key : narrowFields)
+      narrow.insert(fieldIds.lookup(key.getKey()));
+    for (int32_t field : narrow)
+      schedule += llvm::formatv("narrow {0}\n", field).str();
     module->setAttr("cajal.cuda_schedule", builder.getStringAttr(schedule));
   }
   program.erase();
@@ -1288,6 +1341,20 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
     state.enterScopeOf(op);
     builder.setInsertionPoint(op);
     if (auto load = dyn_cast<sm::LoadOp>(op)) {
+      if (isa<gpu::GPUFuncOp>(state.func) &&
+          narrowFields.contains(fieldKey(load.getField()))) {
+        // Whole steps as i32 on the device; fptosi(sitofp(x)) folds to x.
+        Value offset =
+            builder.create<arith::IndexCastOp>(loc, i64, load.getIndex());
+        Value address = builder.create<LLVM::GEPOp>(
+            loc, ptrType, i32, fieldPointer(state, load.getField()),
+            ValueRange{offset});
+        Value steps = builder.create<LLVM::LoadOp>(loc, i32, address);
+        load.replaceAllUsesWith(
+            builder.create<arith::SIToFPOp>(loc, f64, steps).getResult());
+        op->erase();
+        continue;
+      }
       Value address = elementAddress(
           loc, fieldPointer(state, load.getField()), load.getIndex());
       load.replaceAllUsesWith(
