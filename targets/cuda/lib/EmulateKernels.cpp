@@ -14,6 +14,8 @@
 
 #include "cajal/Target/CUDA/Passes.h"
 
+#include "HostString.h"
+
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
@@ -174,16 +176,10 @@ struct EmulateCUDAKernels
       table += "\n";
     }
     builder.setInsertionPointToStart(module.getBody());
-    auto addString = [&](StringRef name, StringRef text) {
-      std::string data = text.str();
-      data.push_back('\0');
-      auto type = LLVM::LLVMArrayType::get(builder.getI8Type(), data.size());
-      builder.create<LLVM::GlobalOp>(loc, type, /*isConstant=*/true,
-                                     LLVM::Linkage::External, name,
-                                     builder.getStringAttr(data));
-    };
-    addString("cajal_cuda_emulated_kernels", table);
-    addString("cajal_cuda_schedule", schedule.getValue());
+    cajal::cuda::addHostString(builder, loc, "cajal_cuda_emulated_kernels",
+                               table);
+    cajal::cuda::addHostString(builder, loc, "cajal_cuda_schedule",
+                               schedule.getValue());
   }
 
   /// Refuses what a thread-by-thread emulation cannot run: shared or

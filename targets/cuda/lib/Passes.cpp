@@ -8,6 +8,8 @@
 
 #include "cajal/Target/CUDA/DeviceLibrary.h"
 
+#include "HostString.h"
+
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
@@ -117,17 +119,10 @@ struct EmbedCUDABinary
 
     OpBuilder builder(module.getBodyRegion());
     builder.setInsertionPointToStart(module.getBody());
-    auto addString = [&](StringRef name, StringRef text) {
-      std::string data = text.str();
-      data.push_back('\0');
-      auto type = LLVM::LLVMArrayType::get(builder.getI8Type(), data.size());
-      builder.create<LLVM::GlobalOp>(binary.getLoc(), type,
-                                     /*isConstant=*/true,
-                                     LLVM::Linkage::External, name,
-                                     builder.getStringAttr(data));
-    };
-    addString("cajal_cuda_ptx", ptx);
-    addString("cajal_cuda_schedule", schedule.getValue());
+    cajal::cuda::addHostString(builder, binary.getLoc(), "cajal_cuda_ptx",
+                               ptx);
+    cajal::cuda::addHostString(builder, binary.getLoc(),
+                               "cajal_cuda_schedule", schedule.getValue());
     binary.erase();
     module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
   }
