@@ -24,7 +24,7 @@ static void cModelStep(cajal_sim *sim, uint64_t n) {
 }
 
 static int runCModel(void) {
-  cajal_model model = {"c_model", 1e-3, 4, 7, cModelSetup, 0, cModelStep, 0, 0};
+  cajal_model model = {"c_model", 1e-3, 4, 7, cModelSetup, 0, cModelStep, 0, 0, 0, 0};
   cajal_run_options options = {0};
   cajal_sim *sim;
   int failures = 0;

@@ -80,7 +80,7 @@ void spikingStep(cajal_sim *sim, uint64_t n) {
 }
 
 const cajal_model SpikingModel = {"spiking",    SpikingDt, 30,         11,
-                                  spikingSetup, nullptr,   spikingStep, nullptr, nullptr};
+                                  spikingSetup, nullptr,   spikingStep, nullptr, nullptr, nullptr, nullptr};
 
 /// The spikes the spiking model emits in steps [0, steps).
 void expectedSpikes(uint64_t steps, std::vector<int32_t> &neurons,
@@ -234,7 +234,7 @@ void connectivitySetup(cajal_sim *sim) {
 
 TEST_F(Simulation, ConnectivityMatchesTheDirectBuilders) {
   const cajal_model model = {"conn",  1e-4,   1, 1, connectivitySetup,
-                             nullptr, nullptr, nullptr, nullptr};
+                             nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions();
   options.has_seed = 1;
   options.seed = 1234;
@@ -362,7 +362,7 @@ TEST_F(Simulation, SetupFailuresReturnNullWithTheFirstMessage) {
   for (const Case &c : cases) {
     ScratchDir dir;
     const cajal_model model = {"broken", 1e-4,       10,     1,
-                               c.Setup,  recordInit, nullptr, nullptr, nullptr};
+                               c.Setup,  recordInit, nullptr, nullptr, nullptr, nullptr, nullptr};
     cajal_run_options options = quietOptions(dir.path().c_str());
     InitRan = false;
     cajal_clear_error();
@@ -397,7 +397,7 @@ TEST_F(Simulation, FailedSetupLeavesNoFiles) {
                              nullptr,
                              nullptr,
                              nullptr,
-                             nullptr};
+                             nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions(out.c_str());
   EXPECT_EQ(cajal_sim_create(&model, &options), nullptr);
   EXPECT_TRUE(contains(cajal_last_error(), "dense")) << cajal_last_error();
@@ -455,7 +455,7 @@ void ringStep(cajal_sim *sim, uint64_t n) {
 }
 
 TEST_F(Simulation, RingDeliversAtTheStartOfLaterSteps) {
-  const cajal_model model = {"ring", 1e-4, 12, 1, ringSetup, nullptr, ringStep, nullptr, nullptr};
+  const cajal_model model = {"ring", 1e-4, 12, 1, ringSetup, nullptr, ringStep, nullptr, nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions();
   cajal_sim *sim = cajal_sim_create(&model, &options);
   ASSERT_NE(sim, nullptr) << cajal_last_error();
@@ -501,7 +501,7 @@ TEST_F(Simulation, StateRecordersSampleAtTheStartOfTheStep) {
   ScratchDir dir;
   const double dt = 0.5e-3;
   const cajal_model model = {"state",    dt,        7,        1,
-                             stateSetup, stateInit, stateStep, nullptr, nullptr};
+                             stateSetup, stateInit, stateStep, nullptr, nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions(dir.path().c_str());
   options.write_csv = 1;
   cajal_sim *sim = cajal_sim_create(&model, &options);
@@ -569,7 +569,7 @@ TEST_F(Simulation, ScaledFieldsAreRecordedInSIUnits) {
   ScratchDir dir;
   const cajal_model model = {"scaled",    1e-3,    3,          1,
                              scaledSetup, nullptr, scaledStep, nullptr,
-                             nullptr};
+                             nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions(dir.path().c_str());
   options.write_csv = 1;
   cajal_sim *sim = cajal_sim_create(&model, &options);
@@ -606,7 +606,7 @@ void badScaleSetup(cajal_sim *sim) {
 TEST_F(Simulation, RefusesAScaleThatIsNotPositive) {
   const cajal_model model = {"badscale",    1e-3,    3,       1,
                              badScaleSetup, nullptr, nullptr, nullptr,
-                             nullptr};
+                             nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions();
   EXPECT_EQ(cajal_sim_create(&model, &options), nullptr);
   EXPECT_TRUE(contains(cajal_last_error(), "P.v")) << cajal_last_error();
@@ -621,7 +621,7 @@ void emptySetup(cajal_sim *) {}
 
 TEST_F(Simulation, RandomIsAPureFunctionWithPlausibleStatistics) {
   const cajal_model model = {"random",   1e-4,    1,      42,
-                             emptySetup, nullptr, nullptr, nullptr, nullptr};
+                             emptySetup, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions();
   cajal_sim *sim = cajal_sim_create(&model, &options);
   cajal_sim *twin = cajal_sim_create(&model, &options);
@@ -796,7 +796,7 @@ TEST_F(Simulation, MainReportsInterruptsAndSetupErrors) {
   EXPECT_TRUE(contains(summary, "\"interrupted\": true")) << summary;
 
   const cajal_model broken = {"broken", 1e-4,   10, 1, impossibleIndegreeSetup,
-                              nullptr,  nullptr, nullptr, nullptr};
+                              nullptr,  nullptr, nullptr, nullptr, nullptr, nullptr};
   EXPECT_EQ(runMain(broken, {"--quiet"}, nullptr, &stderrText), 1);
   EXPECT_EQ(stderrText.rfind("error: connectivity dense", 0), 0u) << stderrText;
 }
@@ -808,7 +808,7 @@ void columnsSetup(cajal_sim *sim) {
 
 TEST_F(Simulation, ColumnsTransposeTheTableInRowOrder) {
   const cajal_model model = {"columns", 1e-4,   1, 1, columnsSetup,
-                             nullptr,   nullptr, nullptr, nullptr};
+                             nullptr,   nullptr, nullptr, nullptr, nullptr, nullptr};
   cajal_run_options options = quietOptions();
   cajal_sim *sim = cajal_sim_create(&model, &options);
   ASSERT_NE(sim, nullptr) << cajal_last_error();
