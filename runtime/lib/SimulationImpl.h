@@ -172,12 +172,18 @@ struct cajal_sim {
     for (cajal::runtime::Ring &ring : Rings)
       cajal_ring_free(&ring.Buffer);
     // A simulation whose set-up failed leaves no half-written files.
-    for (cajal::runtime::SpikeRecorder &recorder : SpikeRecorders)
-      Ready ? void(cajal_spike_recorder_close(recorder.File))
-            : cajal_spike_recorder_discard(recorder.File);
-    for (cajal::runtime::StateRecorder &recorder : StateRecorders)
-      Ready ? void(cajal_state_recorder_close(recorder.File))
-            : cajal_state_recorder_discard(recorder.File);
+    for (cajal::runtime::SpikeRecorder &recorder : SpikeRecorders) {
+      if (Ready)
+        cajal_spike_recorder_close(recorder.File);
+      else
+        cajal_spike_recorder_discard(recorder.File);
+    }
+    for (cajal::runtime::StateRecorder &recorder : StateRecorders) {
+      if (Ready)
+        cajal_state_recorder_close(recorder.File);
+      else
+        cajal_state_recorder_discard(recorder.File);
+    }
     if (!Ready && CreatedOutputDir) {
       std::error_code error; // Removes the folder only if it is empty.
       std::filesystem::remove(OutputDir, error);

@@ -33,6 +33,7 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <cmath>
+#include <iterator>
 
 using namespace mlir;
 
@@ -232,31 +233,25 @@ llvm::Expected<std::unique_ptr<JitModel>> JitModel::compile(ModuleOp module) {
   model.setup = reinterpret_cast<void (*)(cajal_sim *)>(*setup);
   model.init = reinterpret_cast<void (*)(cajal_sim *)>(*init);
   model.step = reinterpret_cast<void (*)(cajal_sim *, uint64_t)>(*step);
-  if (module.lookupSymbol("cajal_cuda_ptx")) {
-    auto ptx = lookup("cajal_cuda_ptx");
-    if (!ptx)
-      return ptx.takeError();
-    auto schedule = lookup("cajal_cuda_schedule");
-    if (!schedule)
-      return schedule.takeError();
-    model.cuda_ptx = static_cast<const char *>(*ptx);
-    model.cuda_schedule = static_cast<const char *>(*schedule);
+  // The CUDA target's kernels (PTX, or host code for the CUDA emulator)
+  // and schedule, when the module has them.
+  const char *cudaNames[] = {"cajal_cuda_ptx", "cajal_cuda_schedule",
+                             "cajal_cuda_emulated_launch",
+                             "cajal_cuda_emulated_kernels"};
+  void *cuda[std::size(cudaNames)] = {};
+  for (size_t k = 0; k < std::size(cudaNames); ++k) {
+    if (!module.lookupSymbol(cudaNames[k]))
+      continue;
+    auto address = lookup(cudaNames[k]);
+    if (!address)
+      return address.takeError();
+    cuda[k] = *address;
   }
-  if (module.lookupSymbol("cajal_cuda_emulated_kernels")) {
-    auto kernels = lookup("cajal_cuda_emulated_kernels");
-    if (!kernels)
-      return kernels.takeError();
-    auto launch = lookup("cajal_cuda_emulated_launch");
-    if (!launch)
-      return launch.takeError();
-    auto schedule = lookup("cajal_cuda_schedule");
-    if (!schedule)
-      return schedule.takeError();
-    model.cuda_emulated_kernels = static_cast<const char *>(*kernels);
-    model.cuda_emulated_launch =
-        reinterpret_cast<void (*)(uint64_t, void **)>(*launch);
-    model.cuda_schedule = static_cast<const char *>(*schedule);
-  }
+  model.cuda_ptx = static_cast<const char *>(cuda[0]);
+  model.cuda_schedule = static_cast<const char *>(cuda[1]);
+  model.cuda_emulated_launch =
+      reinterpret_cast<void (*)(uint64_t, void **)>(cuda[2]);
+  model.cuda_emulated_kernels = static_cast<const char *>(cuda[3]);
   return std::move(jit);
 }
 
@@ -302,20 +297,15 @@ llvm::Error addDescriptor(llvm::Module &module, const ModelInfo &info) {
       return makeError(llvm::Twine("the module has no function ") + function);
     fields.push_back(f);
   }
-  // The CUDA target's kernels and schedule, when the module has them.
-  for (const char *global : {"cajal_cuda_ptx", "cajal_cuda_schedule"}) {
-    llvm::GlobalVariable *g = module.getGlobalVariable(global);
-    fields.push_back(g ? static_cast<llvm::Constant *>(g)
-                       : llvm::ConstantPointerNull::get(ptr));
-  }
-  // Or, for the CUDA emulator, the kernels as host code.
-  llvm::Function *launch = module.getFunction("cajal_cuda_emulated_launch");
-  fields.push_back(launch ? static_cast<llvm::Constant *>(launch)
-                          : llvm::ConstantPointerNull::get(ptr));
-  llvm::GlobalVariable *kernels =
-      module.getGlobalVariable("cajal_cuda_emulated_kernels");
-  fields.push_back(kernels ? static_cast<llvm::Constant *>(kernels)
+  // The CUDA target's kernels (PTX, or host code for the CUDA emulator)
+  // and schedule, when the module has them.
+  for (const char *name :
+       {"cajal_cuda_ptx", "cajal_cuda_schedule", "cajal_cuda_emulated_launch",
+        "cajal_cuda_emulated_kernels"}) {
+    llvm::GlobalValue *value = module.getNamedValue(name);
+    fields.push_back(value ? static_cast<llvm::Constant *>(value)
                            : llvm::ConstantPointerNull::get(ptr));
+  }
   new llvm::GlobalVariable(module, type, /*isConstant=*/true,
                            llvm::GlobalValue::ExternalLinkage,
                            llvm::ConstantStruct::get(type, fields),

@@ -576,8 +576,7 @@ static bool readOnlyAsDelay(sm::LoadOp load) {
       return false;
     for (Operation *use : toInt->getUsers()) {
       auto acc = dyn_cast<sm::AccumulateOp>(use);
-      if (!acc || acc.getDelay() != toInt.getResult() ||
-          acc.getValue() == toInt.getResult())
+      if (!acc || acc.getDelay() != toInt.getResult())
         return false;
     }
   }

@@ -31,6 +31,15 @@ ProgramOp programOf(Operation *op) {
                             : op->getParentOfType<ProgramOp>();
 }
 
+/// The population `ref` names in `op`'s program; null after an error.
+PopulationOp verifyPopulationRef(Operation *op, FlatSymbolRefAttr ref) {
+  auto pop = dyn_cast_or_null<PopulationOp>(
+      mlir::SymbolTable::lookupSymbolIn(programOf(op), ref));
+  if (!pop)
+    op->emitOpError() << ref << " is not a 'sim.population' of this program";
+  return pop;
+}
+
 /// Number of elements of a population or synapse group, or -1 if unknown
 /// (a synapse group's size is only known once its table is built).
 int64_t groupSize(Operation *group) {
@@ -157,11 +166,8 @@ LogicalResult ForEachSpikeOp::verifyRegions() {
 }
 
 LogicalResult SpikeWalksOp::verifyRegions() {
-  auto pop = dyn_cast_or_null<PopulationOp>(
-      mlir::SymbolTable::lookupSymbolIn(programOf(*this), getPopulationAttr()));
-  if (!pop)
-    return emitOpError() << getPopulationAttr()
-                         << " is not a 'sim.population' of this program";
+  if (!verifyPopulationRef(*this, getPopulationAttr()))
+    return failure();
   Block &body = getBody().front();
   if (body.empty())
     return emitOpError() << "needs at least one 'sim.for_each_spike'";
@@ -185,11 +191,9 @@ LogicalResult SpikeWalksOp::verifyRegions() {
 LogicalResult LoadOp::verify() { return verifyFieldRef(*this, getField()); }
 
 LogicalResult SpikeSourceOp::verify() {
-  auto pop = dyn_cast_or_null<PopulationOp>(
-      mlir::SymbolTable::lookupSymbolIn(programOf(*this), getPopulationAttr()));
+  PopulationOp pop = verifyPopulationRef(*this, getPopulationAttr());
   if (!pop)
-    return emitOpError() << getPopulationAttr()
-                         << " is not a 'sim.population' of this program";
+    return failure();
   if (getSteps().size() != getIndices().size())
     return emitOpError() << "needs as many steps as indices";
   std::set<std::pair<int64_t, int64_t>> seen;
