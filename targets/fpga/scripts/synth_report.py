@@ -576,89 +576,90 @@ def _text_report(rep):
                  % (label, _fmt_rate(tp["neuron_updates_per_second"])))
 
     fam = rep["families"]
-    if "ice40" in fam:
-        r = fam["ice40"]
+
+    def family(key, title):
+        """The family's results; None when it was not run or failed (then
+        the failure is reported)."""
+        r = fam.get(key)
+        if r is None:
+            return None
         L.append("")
         if "error" in r:
-            L.append("iCE40: ERROR: %s" % r["error"])
-        else:
-            L.append("iCE40 (yosys %s; place & route: nextpnr-ice40 --seed %d)"
-                     % (r["synth_command"], rep["seed"]))
-            common(r, ("SB_LUT4", "SB_DFF*", "SB_RAM40_4K, 4 Kb each",
-                       "SB_MAC16", "SB_CARRY"))
-            if r.get("spram"):
-                L.append(row % ("SPRAM (SB_SPRAM256KA)", r["spram"]))
-            for a in r.get("pnr_attempts", [])[:-1]:
-                L.append(row % ("tried", "%s: %s" % (a["device"], a["message"])))
-            p = r["pnr"]
-            if p["status"] == "ok":
-                u = p.get("utilization", {})
-                parts = []
-                for k, n in (("ICESTORM_LC", "LCs"), ("ICESTORM_RAM", "BRAM"),
-                             ("ICESTORM_DSP", "DSP"), ("SB_IO", "IO")):
-                    if k in u:
-                        parts.append("%d/%d %s" % (u[k]["used"], u[k]["available"], n))
-                L.append(row % ("device", p["device"] +
-                                ("  (%s)" % ", ".join(parts) if parts else "")))
-                if p.get("fmax_mhz") is not None:
-                    fmax(p)
-                    if len(p.get("clocks", {})) > 1:
-                        for k, v in p["clocks"].items():
-                            L.append(row % ("  clock " + k, "%.2f MHz" % v["achieved_mhz"]))
-                else:
-                    L.append(row % ("Fmax", p.get("message", "n/a")))
-            else:
-                not_placed(p)
-            times(r, sum(a.get("seconds", 0)
-                         for a in r.get("pnr_attempts", [p]))
-                  if "seconds" in p else None)
-    if "ecp5" in fam:
-        r = fam["ecp5"]
-        L.append("")
-        if "error" in r:
-            L.append("ECP5: ERROR: %s" % r["error"])
-        else:
-            L.append("ECP5 (yosys %s; place & route: %s --seed %d)"
-                     % (r["synth_command"],
-                        rep["tools"].get("nextpnr-ecp5") or "nextpnr-ecp5",
-                        rep["seed"]))
-            common(r, ("LUT4", "TRELLIS_FF", "DP16KD, 18 Kb each",
-                       "MULT18X18D", "CCU2C"))
-            if r.get("lutram"):
-                L.append(row % ("distributed RAM (TRELLIS_DPR16X4)",
-                                r["lutram"]))
-            p = r["pnr"]
-            if p["status"] == "ok" and p.get("fmax_mhz") is not None:
-                L.append(row % ("device", p["device"]))
+            L.append("%s: ERROR: %s" % (title, r["error"]))
+            return None
+        return r
+
+    r = family("ice40", "iCE40")
+    if r is not None:
+        L.append("iCE40 (yosys %s; place & route: nextpnr-ice40 --seed %d)"
+                 % (r["synth_command"], rep["seed"]))
+        common(r, ("SB_LUT4", "SB_DFF*", "SB_RAM40_4K, 4 Kb each",
+                   "SB_MAC16", "SB_CARRY"))
+        if r.get("spram"):
+            L.append(row % ("SPRAM (SB_SPRAM256KA)", r["spram"]))
+        for a in r.get("pnr_attempts", [])[:-1]:
+            L.append(row % ("tried", "%s: %s" % (a["device"], a["message"])))
+        p = r["pnr"]
+        if p["status"] == "ok":
+            u = p.get("utilization", {})
+            parts = []
+            for k, n in (("ICESTORM_LC", "LCs"), ("ICESTORM_RAM", "BRAM"),
+                         ("ICESTORM_DSP", "DSP"), ("SB_IO", "IO")):
+                if k in u:
+                    parts.append("%d/%d %s" % (u[k]["used"], u[k]["available"], n))
+            L.append(row % ("device", p["device"] +
+                            ("  (%s)" % ", ".join(parts) if parts else "")))
+            if p.get("fmax_mhz") is not None:
                 fmax(p)
+                if len(p.get("clocks", {})) > 1:
+                    for k, v in p["clocks"].items():
+                        L.append(row % ("  clock " + k, "%.2f MHz" % v["achieved_mhz"]))
             else:
-                not_placed(p)
-            times(r, p.get("seconds"))
-    if "xilinx" in fam:
-        r = fam["xilinx"]
-        L.append("")
-        if "error" in r:
-            L.append("Xilinx 7-series: ERROR: %s" % r["error"])
+                L.append(row % ("Fmax", p.get("message", "n/a")))
         else:
-            L.append("Xilinx 7-series / Artix-7 (yosys %s) -- no timing: "
-                     "synthesis only" % r["synth_command"])
-            common(r, ("LUT1-LUT6", "FD*E", "36 Kb units", "DSP48E1", "CARRY4"))
-            L.append(row % ("  = RAMB36E1 / RAMB18E1", "%d / %d" % (r["ramb36e1"], r["ramb18e1"])))
-            if r["lutram_luts"]:
-                L.append(row % ("distributed-RAM LUTs", "%d (%s)" % (
-                    r["lutram_luts"], ", ".join("%s x%d" % kv for kv in r["lutram_cells"].items()))))
-            if r["srl_luts"]:
-                L.append(row % ("shift-register LUTs (SRL*)", r["srl_luts"]))
-            if r["muxf"]:
-                L.append(row % ("MUXF7/MUXF8", r["muxf"]))
-            if r["inverters"]:
-                L.append(row % ("inverters (INV, not in LUTs)", r["inverters"]))
-            if r["latches"]:
-                L.append(row % ("latches (LD*)", r["latches"]))
-            if r.get("estimated_lcs") is not None:
-                L.append(row % ("yosys estimated LCs", r["estimated_lcs"]))
-            L.append(row % ("Fmax", "n/a (no timing: synthesis only)"))
-            times(r, None)
+            not_placed(p)
+        times(r, sum(a.get("seconds", 0)
+                     for a in r.get("pnr_attempts", [p]))
+              if "seconds" in p else None)
+    r = family("ecp5", "ECP5")
+    if r is not None:
+        L.append("ECP5 (yosys %s; place & route: %s --seed %d)"
+                 % (r["synth_command"],
+                    rep["tools"].get("nextpnr-ecp5") or "nextpnr-ecp5",
+                    rep["seed"]))
+        common(r, ("LUT4", "TRELLIS_FF", "DP16KD, 18 Kb each",
+                   "MULT18X18D", "CCU2C"))
+        if r.get("lutram"):
+            L.append(row % ("distributed RAM (TRELLIS_DPR16X4)",
+                            r["lutram"]))
+        p = r["pnr"]
+        if p["status"] == "ok" and p.get("fmax_mhz") is not None:
+            L.append(row % ("device", p["device"]))
+            fmax(p)
+        else:
+            not_placed(p)
+        times(r, p.get("seconds"))
+    r = family("xilinx", "Xilinx 7-series")
+    if r is not None:
+        L.append("Xilinx 7-series / Artix-7 (yosys %s) -- no timing: "
+                 "synthesis only" % r["synth_command"])
+        common(r, ("LUT1-LUT6", "FD*E", "36 Kb units", "DSP48E1", "CARRY4"))
+        L.append(row % ("  = RAMB36E1 / RAMB18E1", "%d / %d" % (r["ramb36e1"], r["ramb18e1"])))
+        if r["lutram_luts"]:
+            L.append(row % ("distributed-RAM LUTs", "%d (%s)" % (
+                r["lutram_luts"], ", ".join("%s x%d" % kv for kv in r["lutram_cells"].items()))))
+        if r["srl_luts"]:
+            L.append(row % ("shift-register LUTs (SRL*)", r["srl_luts"]))
+        if r["muxf"]:
+            L.append(row % ("MUXF7/MUXF8", r["muxf"]))
+        if r["inverters"]:
+            L.append(row % ("inverters (INV, not in LUTs)", r["inverters"]))
+        if r["latches"]:
+            L.append(row % ("latches (LD*)", r["latches"]))
+        if r.get("estimated_lcs") is not None:
+            L.append(row % ("yosys estimated LCs", r["estimated_lcs"]))
+        L.append(row % ("Fmax", "n/a (no timing: synthesis only)"))
+        times(r, None)
     return "\n".join(L) + "\n"
 
 
