@@ -5,19 +5,23 @@
 # fusion).
 #
 #   bench/cuda/bundle.sh OUT [cajal]    then copy OUT and bench/cuda there
+#
+# MODELS="cuba brunel" limits the examples; CUDA_FLAGS=--cuda-emulator
+# builds the CUDA executables for the emulator, to try the whole procedure
+# (this script and run_gpu.sh) on a machine without a GPU.
 set -eu
 out=${1:?usage: bundle.sh OUT [cajal]}
 cajal=${2:-$(dirname "$0")/../../build/bin/cajal}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$out"
-for model in cuba brunel cobahh stdp microcircuit; do
+for model in ${MODELS:-cuba brunel cobahh stdp microcircuit}; do
   file="$root/examples/$model/$model.cajal"
   [ -f "$file" ] || continue
-  for target in cpu cuda; do
-    "$cajal" build --target $target "$file" -o "$out/$model-$target" >/dev/null
-  done
+  "$cajal" build --target cpu "$file" -o "$out/$model-cpu" >/dev/null
+  "$cajal" build --target cuda ${CUDA_FLAGS:-} "$file" \
+    -o "$out/$model-cuda" >/dev/null
   # A kernel per phase, to measure what phase fusion gains.
-  "$cajal" build --target cuda --no-fuse-phases "$file" \
+  "$cajal" build --target cuda ${CUDA_FLAGS:-} --no-fuse-phases "$file" \
     -o "$out/$model-cuda-unfused" >/dev/null
 done
 ls "$out"

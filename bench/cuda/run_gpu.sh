@@ -5,6 +5,12 @@
 # (simulate wall time / simulated time) from summary.json.
 #
 #   bench/cuda/run_gpu.sh BUNDLE [OUT]
+#
+# Environment: DURATION (e.g. 1s) shortens every run; SKIP_CPU=MODEL skips
+# that model's CPU run (the full microcircuit takes minutes on one core);
+# SPLIT_SWEEP="1000000 32 512" re-runs each fused CUDA build with those
+# synapses a warp (CAJAL_CUDA_WARP_SYNAPSES; default 128, 1000000 = a warp a
+# spike, no split) for SWEEP_DURATION (default 1s).
 set -eu
 bundle=${1:?usage: run_gpu.sh BUNDLE [OUT]}
 out=${2:-/tmp/cajal-gpu-bench}
@@ -23,8 +29,14 @@ for dir in "$bundle"/*-cuda; do
   if [ -n "$unfused" ]; then
     "$unfused" --quiet -o "$out/$model-cuda-unfused" ${DURATION:+--duration $DURATION}
   fi
-  python3 - "$out/$model-cpu" "$out/$model-cuda" "$out/$model-cuda-unfused" <<'PY'
-import json, os, sys
+  sweeps=""
+  for synapses in ${SPLIT_SWEEP:-}; do
+    CAJAL_CUDA_WARP_SYNAPSES=$synapses "$exe" --quiet \
+      -o "$out/$model-cuda-ws$synapses" --duration "${SWEEP_DURATION:-1s}"
+    sweeps="$sweeps $out/$model-cuda-ws$synapses"
+  done
+  python3 - "$out/$model-cpu" "$out/$model-cuda" "$out/$model-cuda-unfused" $sweeps <<'PY'
+import json, os, re, sys
 for folder in sys.argv[1:]:
     path = os.path.join(folder, 'summary.json')
     if not os.path.exists(path):
@@ -37,7 +49,10 @@ for folder in sys.argv[1:]:
             s['device_bytes'] / 2**20, s['device_bytes'] / max(s['synapses'], 1),
             s.get('device_launches_per_step', 0))
     label = s['target'] + (' (unfused)' if folder.endswith('-unfused') else '')
-    print('%-16s simulated %6.2f s  set-up %7.3f s  run %8.3f s  RTF %.4f  rate %.3f Hz%s' % (
+    sweep = re.search(r'-ws(\d+)$', folder)
+    if sweep:
+        label += ' (%s syn/warp)' % sweep.group(1)
+    print('%-24s simulated %6.2f s  set-up %7.3f s  run %8.3f s  RTF %.4f  rate %.3f Hz%s' % (
         label, s['simulated_s'], s['wall_s']['setup'], wall,
         wall / s['simulated_s'], s['rate_hz'], extra))
 PY

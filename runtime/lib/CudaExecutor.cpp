@@ -66,6 +66,8 @@ private:
     enum Kind { Elements, Synapses, Spikes } kind;
     CUfunction function = nullptr;
     int64_t argument = 0;
+    /// Spikes: the parts each spike's walk is split into, a warp a part.
+    uint64_t parts = 1;
   };
 
   cajal_sim *Sim;
@@ -128,6 +130,14 @@ private:
     return false;
   }
   bool parseSchedule(const char *text);
+  /// Reads the tables a spike kernel walks ("row T" / "column T") and
+  /// splits each spike's walk into parts of about `WarpSynapses` synapses
+  /// (the tables' mean walk per neuron of the spiking population).
+  bool chooseWalkParts(Launch &launch, std::istringstream &words,
+                       const std::string &line);
+  /// Synapses a warp takes of a spike's walk: 4 a lane by default
+  /// (CAJAL_CUDA_WARP_SYNAPSES).
+  uint64_t WarpSynapses = 128;
   uint64_t estimateBytes(uint64_t &fields, uint64_t &tables, uint64_t &rings,
                          uint64_t &buffers) const;
   bool allocate(CUdeviceptr &out, uint64_t bytes);
@@ -139,8 +149,11 @@ private:
   CUgraphExec graphFor(uint64_t steps);
   bool drain(uint64_t first, uint64_t steps);
   bool download();
-  uint64_t spikeThreads(uint64_t size) const {
-    return std::min<uint64_t>(size * 32, uint64_t(Multiprocessors) * 2048);
+  /// A warp per (spike, part) pair while they last, at most a full
+  /// device's worth of threads (the kernels stride over the rest).
+  uint64_t spikeThreads(uint64_t size, uint64_t parts) const {
+    return std::min<uint64_t>(size * parts * 32,
+                              uint64_t(Multiprocessors) * 2048);
   }
 };
 
@@ -191,6 +204,9 @@ bool CudaExecutor::parseSchedule(const char *text) {
                                          name.c_str())))
         return false;
       launch.argument = argument;
+      if (launch.kind == Launch::Spikes &&
+          !chooseWalkParts(launch, words, line))
+        return false;
       Schedule.push_back(launch);
     } else if (what == "record") {
       // Spike recorders copy at the end of the step (cajal_end_step), when
@@ -218,6 +234,32 @@ bool CudaExecutor::parseSchedule(const char *text) {
       return false;
     }
   }
+  return true;
+}
+
+bool CudaExecutor::chooseWalkParts(Launch &launch, std::istringstream &words,
+                                   const std::string &line) {
+  if (launch.argument < 0 ||
+      size_t(launch.argument) >= Sim->Populations.size()) {
+    Error = "bad CUDA schedule line: " + line;
+    return false;
+  }
+  uint64_t synapses = 0;
+  std::string direction;
+  int64_t table = 0;
+  while (words >> direction >> table) {
+    if ((direction != "row" && direction != "column") || table < 0 ||
+        size_t(table) >= Sim->Connectivities.size()) {
+      Error = "bad CUDA schedule line: " + line;
+      return false;
+    }
+    synapses += Sim->Connectivities[size_t(table)].Csr.num_synapses;
+  }
+  const uint64_t size =
+      std::max<uint64_t>(1, Sim->Populations[size_t(launch.argument)].Size);
+  const uint64_t meanWalk = (synapses + size - 1) / size;
+  launch.parts = std::clamp<uint64_t>(
+      (meanWalk + WarpSynapses - 1) / WarpSynapses, 1, 1024);
   return true;
 }
 
@@ -363,6 +405,8 @@ bool CudaExecutor::start() {
     if (!check("cuModuleGetFunction",
                Cu->cuModuleGetFunction(kernel.function, Module, kernel.name)))
       return false;
+  if (const char *synapses = std::getenv("CAJAL_CUDA_WARP_SYNAPSES"))
+    WarpSynapses = std::max<uint64_t>(1, std::strtoull(synapses, nullptr, 10));
   if (!parseSchedule(Sim->Model->cuda_schedule))
     return false;
   if (!check("cuStreamCreate", Cu->cuStreamCreate(&Stream, 0)))
@@ -409,6 +453,13 @@ bool CudaExecutor::start() {
                  "%" PRIu64 " steps per graph\n",
                  DeviceName.c_str(), major, minor, Multiprocessors,
                  needed / 1073741824.0, Batch);
+  if (std::getenv("CAJAL_CUDA_VERBOSE"))
+    for (const Launch &item : Schedule)
+      if (item.kind == Launch::Spikes)
+        std::fprintf(stderr,
+                     "cajal: spike kernel of population %" PRId64
+                     ": a spike's walk over %" PRIu64 " warp(s)\n",
+                     item.argument, item.parts);
   return true;
 }
 
@@ -630,7 +681,7 @@ bool CudaExecutor::enqueueStep() {
   }
   // 4. The model's phases, in order.
   for (Launch &item : Schedule) {
-    void *arguments[] = {&Slots};
+    void *arguments[] = {&Slots, &item.parts};
     switch (item.kind) {
     case Launch::Elements:
       if (!launch(item.function, uint64_t(item.argument), Block, arguments))
@@ -644,7 +695,8 @@ bool CudaExecutor::enqueueStep() {
       break;
     case Launch::Spikes: {
       const uint64_t size = Sim->Populations[size_t(item.argument)].Size;
-      if (!launch(item.function, spikeThreads(size), Block, arguments))
+      if (!launch(item.function, spikeThreads(size, item.parts), Block,
+                  arguments))
         return false;
       break;
     }

@@ -2,9 +2,10 @@
 
 // Set-up and init stay on the host, as for the CPU; every step phase is a
 // kernel of @cajal_kernels taking the device context; the schedule lists
-// them with their launch shapes, then the spike record, the tables whose
-// synapse sources kernels read and the fields the step writes.
-// CHECK: module attributes {cajal.cuda_schedule = "kernel cajal_phase_0 elements 10\0Akernel cajal_phase_1 spikes 0\0Arecord 0\0Awrites 0\0A", {{.*}}gpu.container_module}
+// them with their launch shapes (a spike kernel: its population and the
+// tables it walks), then the spike record, the tables whose synapse sources
+// kernels read and the fields the step writes.
+// CHECK: module attributes {cajal.cuda_schedule = "kernel cajal_phase_0 elements 10\0Akernel cajal_phase_1 spikes 0 row 0\0Arecord 0\0Awrites 0\0A", {{.*}}gpu.container_module}
 
 // The neuron phase: the step from context slot 1, a thread per neuron under
 // a bounds test, the population block from slot 4 (population 0), spikes
@@ -28,25 +29,37 @@
 // CHECK: llvm.getelementptr %[[LIST]][%[[PLACE]]] : (!llvm.ptr, i64) -> !llvm.ptr, i32
 // CHECK: gpu.return
 
-// The projection: a warp per spike (thread / 32, stride = all warps), its
-// lanes over the row (lane = thread mod 32, stride 32). Inside the test of
-// the table's range, and only there (so that a kernel walking many tables
-// keeps no table's pointers live across its loop): the row offsets and
-// targets (slots 14 and 15), the ring row (step + 3) mod slots from the
+// The projection: its second argument is the number of parts each spike's
+// walk is split into (at least 1); a warp per (spike, part) item (thread /
+// 32, stride = all warps): spike = item / parts, and the part's lanes take
+// synapses part * 32 + (thread mod 32), stepping 32 * parts. Inside the
+// test of the table's range, and only there (so that a kernel walking many
+// tables keeps no table's pointers live across its loop): the row offsets
+// and targets (slots 14 and 15), the ring row (step + 3) mod slots from the
 // ring's slots: data 11, slots 12, size 13 (after 4 header slots, 4 of the
 // population and 3 fields). The input is added atomically.
-// CHECK: gpu.func @cajal_phase_1(%[[CTX:.*]]: !llvm.ptr) kernel
-// CHECK-DAG: arith.divui %{{.*}}, %c32 : index
-// CHECK-DAG: arith.remui %{{.*}}, %c32 : index
+// CHECK: gpu.func @cajal_phase_1(%[[CTX:.*]]: !llvm.ptr, %[[PARTS:.*]]: i64) kernel
+// CHECK: %[[ATLEAST1:.*]] = arith.maxui %[[PARTS]], %c1_i64 : i64
+// CHECK: %[[NPARTS:.*]] = arith.index_castui %[[ATLEAST1]] : i64 to index
+// CHECK: %[[FIRST:.*]] = arith.divui %{{.*}}, %c32 : index
 // CHECK: gpu.grid_dim x
-// CHECK: scf.for
+// CHECK: %[[WARPS:.*]] = arith.divui %{{.*}}, %c32 : index
+// CHECK: %[[ITEMS:.*]] = arith.muli %{{.*}}, %[[NPARTS]] : index
+// CHECK: scf.for %[[ITEM:.*]] = %[[FIRST]] to %[[ITEMS]] step %[[WARPS]]
+// CHECK: %[[PART:.*]] = arith.remui %[[ITEM]], %[[NPARTS]] : index
+// CHECK: %[[SPIKE:.*]] = arith.divui %[[ITEM]], %[[NPARTS]] : index
+// CHECK: %[[PARTLANE:.*]] = arith.muli %[[PART]], %c32{{.*}} : index
+// CHECK: %[[LANE:.*]] = arith.addi %[[PARTLANE]], %{{.*}} : index
+// CHECK: %[[STRIDE:.*]] = arith.muli %[[NPARTS]], %c32{{.*}} : index
+// CHECK: arith.index_cast %[[SPIKE]] : index to i64
 // CHECK: scf.if
 // CHECK-DAG: llvm.getelementptr %[[CTX]][11] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-DAG: llvm.getelementptr %[[CTX]][12] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-DAG: llvm.getelementptr %[[CTX]][13] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-DAG: llvm.getelementptr %[[CTX]][14] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-DAG: llvm.getelementptr %[[CTX]][15] : (!llvm.ptr) -> !llvm.ptr, i64
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// CHECK: %[[FIRSTSYN:.*]] = arith.addi %{{.*}}, %[[LANE]] : index
+// CHECK: scf.for %{{.*}} = %[[FIRSTSYN]] to %{{.*}} step %[[STRIDE]]
 // CHECK: llvm.atomicrmw fadd %{{.*}}, %{{.*}} monotonic : !llvm.ptr, f64
 // CHECK-NOT: gpu.func @cajal_phase_2
 // CHECK-LABEL: func.func @cajal_model_setup(
@@ -135,24 +148,25 @@ sim.program @Drive attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i6
 
 // -----
 
-// A `sim.spike_walks` is one kernel ("spikes" of its population): one loop
-// over the spikes, a warp each, and in it a walk per table under the test
-// of the table's presynaptic range, each fetching its own arrays.
-// CHECK: cajal.cuda_schedule = "kernel cajal_phase_0 spikes 0\0Awrites 0\0Awrites 1\0A"
-// CHECK: gpu.func @cajal_phase_0(%[[CTX:.*]]: !llvm.ptr) kernel
+// A `sim.spike_walks` is one kernel ("spikes" of its population, with
+// every table it walks): one loop over the (spike, part) items, a warp
+// each, and in it a walk per table under the test of the table's
+// presynaptic range, each fetching its own arrays.
+// CHECK: cajal.cuda_schedule = "kernel cajal_phase_0 spikes 0 row 0 row 1\0Awrites 0\0Awrites 1\0A"
+// CHECK: gpu.func @cajal_phase_0(%[[CTX:.*]]: !llvm.ptr, %{{.*}}: i64) kernel
 // CHECK: arith.divui %{{.*}}, %c32 : index
 // CHECK: scf.for
 // CHECK: arith.cmpi uge, %{{.*}}, %c0_i64
 // CHECK: arith.cmpi ult, %{{.*}}, %c3_i64
 // CHECK: scf.if
 // CHECK: llvm.getelementptr %[[CTX]][
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// CHECK: scf.for
 // CHECK: llvm.atomicrmw fadd
 // CHECK: arith.cmpi uge, %{{.*}}, %c3_i64
 // CHECK: arith.cmpi ult, %{{.*}}, %c4_i64
 // CHECK: scf.if
 // CHECK: llvm.getelementptr %[[CTX]][
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// CHECK: scf.for
 // CHECK: llvm.atomicrmw fadd
 // CHECK-NOT: gpu.func @cajal_phase_1
 sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {

@@ -126,6 +126,9 @@ struct FunctionState {
   bool kernel = false;
   Value threadIndex;
   Operation *prologueEnd = nullptr;
+  /// Spike kernels only: the parts each spike's walk is split into (an
+  /// index argument the runtime chooses from the tables' row lengths).
+  Value walkParts;
   /// Kernels over spikes: several threads may add to one element.
   bool atomicAccumulate = false;
 };
@@ -315,7 +318,9 @@ private:
   }
 
   // Device code (convert-sim-to-gpu).
-  FunctionState createKernel(Location loc);
+  /// A kernel taking the device context, and with `spikeWalk` the number
+  /// of parts a spike's walk is split into.
+  FunctionState createKernel(Location loc, bool spikeWalk = false);
   Value contextSlot(Location loc, FunctionState &state, int64_t slot) {
     return builder.create<LLVM::GEPOp>(loc, ptrType, i64, state.sim,
                                        ArrayRef<LLVM::GEPArg>{
@@ -401,6 +406,9 @@ private:
   /// the rows of every phase of `walks`.
   LogicalResult emitSpikeWalks(sm::SpikeWalksOp walks, FunctionState &state,
                                IRMapping &mapping);
+  /// " row T" or " column T": a table a spike kernel walks, for its
+  /// schedule line (the runtime splits walks after their lengths).
+  std::string walkedTable(sm::ForEachSpikeOp phase);
   /// The loop over this step's spikes of `population` (a spike a warp on
   /// the device), left open: the builder is in its body.
   struct SpikeLoop {
@@ -1169,33 +1177,45 @@ Lowering::SpikeLoop Lowering::openSpikeLoop(Location loc,
   Value spikes = call(loc, "cajal_sim_spikes", ptrType, {state.sim, spiking});
   Value count =
       call(loc, "cajal_sim_spike_count", i64, {state.sim, spiking});
-  // for each spike s: neuron = spikes[s]. On the device a warp takes a
-  // spike (a stride of all warps), its lanes the synapses of the spike's
-  // rows.
+  // for each spike s: neuron = spikes[s]. On the device the work items
+  // are (spike, part) pairs, a warp an item (a stride of all warps): part p
+  // of a spike's walk takes the synapses 32p + lane, stepping 32 * parts,
+  // of each of its rows, so that a few spikes with long rows (the
+  // microcircuit: ~30 spikes a step, ~3900 synapses each) still occupy
+  // hundreds of warps instead of a few walking long rows serially.
   SpikeLoop loop;
-  Value firstSpike = constIndex(loc, 0), spikeStride = constIndex(loc, 1);
+  Type indexType = builder.getIndexType();
+  Value spikeCount =
+      builder.create<arith::IndexCastUIOp>(loc, indexType, count);
+  Value firstItem = constIndex(loc, 0), itemStride = constIndex(loc, 1);
+  Value items = spikeCount;
   loop.lane = constIndex(loc, 0);
   loop.laneStride = constIndex(loc, 1);
   if (state.kernel) {
     Value warpSize = constIndex(loc, 32);
-    firstSpike =
+    firstItem =
         builder.create<arith::DivUIOp>(loc, state.threadIndex, warpSize);
-    loop.lane =
-        builder.create<arith::RemUIOp>(loc, state.threadIndex, warpSize);
     Value threads = builder.create<arith::MulIOp>(
         loc, builder.create<gpu::GridDimOp>(loc, gpu::Dimension::x),
         builder.create<gpu::BlockDimOp>(loc, gpu::Dimension::x));
-    spikeStride = builder.create<arith::DivUIOp>(loc, threads, warpSize);
-    loop.laneStride = warpSize;
+    itemStride = builder.create<arith::DivUIOp>(loc, threads, warpSize);
+    items = builder.create<arith::MulIOp>(loc, spikeCount, state.walkParts);
   }
-  auto spikeLoop = builder.create<scf::ForOp>(
-      loc, firstSpike,
-      builder.create<arith::IndexCastUIOp>(loc, builder.getIndexType(),
-                                           count),
-      spikeStride);
+  auto spikeLoop = builder.create<scf::ForOp>(loc, firstItem, items,
+                                              itemStride);
   builder.setInsertionPoint(spikeLoop.getBody()->getTerminator());
-  Value s = builder.create<arith::IndexCastOp>(loc, i64,
-                                               spikeLoop.getInductionVar());
+  Value item = spikeLoop.getInductionVar();
+  if (state.kernel) {
+    Value warpSize = constIndex(loc, 32);
+    Value part = builder.create<arith::RemUIOp>(loc, item, state.walkParts);
+    item = builder.create<arith::DivUIOp>(loc, item, state.walkParts);
+    loop.lane = builder.create<arith::AddIOp>(
+        loc, builder.create<arith::MulIOp>(loc, part, warpSize),
+        builder.create<arith::RemUIOp>(loc, state.threadIndex, warpSize));
+    loop.laneStride =
+        builder.create<arith::MulIOp>(loc, state.walkParts, warpSize);
+  }
+  Value s = builder.create<arith::IndexCastOp>(loc, i64, item);
   loop.neuron =
       builder.create<arith::ExtUIOp>(loc, i64, loadAt(loc, i32, spikes, s));
   return loop;
@@ -1592,11 +1612,14 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
 // The device (convert-sim-to-gpu)
 //===----------------------------------------------------------------------===//
 
-FunctionState Lowering::createKernel(Location loc) {
+FunctionState Lowering::createKernel(Location loc, bool spikeWalk) {
   std::string name = "cajal_phase_" + std::to_string(kernelCounter++);
   builder.setInsertionPoint(kernels.getBody()->getTerminator());
+  SmallVector<Type, 2> arguments{ptrType};
+  if (spikeWalk)
+    arguments.push_back(i64);
   auto func = builder.create<gpu::GPUFuncOp>(
-      loc, name, builder.getFunctionType({ptrType}, {}));
+      loc, name, builder.getFunctionType(arguments, {}));
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                 builder.getUnitAttr());
   FunctionState state;
@@ -1614,6 +1637,14 @@ FunctionState Lowering::createKernel(Location loc) {
   state.threadIndex = builder.create<arith::AddIOp>(
       loc, builder.create<arith::MulIOp>(loc, block, size), thread);
   state.prologueEnd = state.threadIndex.getDefiningOp();
+  if (spikeWalk) {
+    // At least one part (a zero from a faulty launch would divide by 0).
+    Value parts = builder.create<arith::MaxUIOp>(
+        loc, state.entry->getArgument(1), constI64(loc, 1));
+    state.walkParts = builder.create<arith::IndexCastUIOp>(
+        loc, builder.getIndexType(), parts);
+    state.prologueEnd = state.walkParts.getDefiningOp();
+  }
   return state;
 }
 
@@ -1730,7 +1761,7 @@ LogicalResult Lowering::emitKernels(Block &phases) {
     if (!isa<sm::ForEachOp, sm::ForEachSpikeOp, sm::SpikeWalksOp>(op))
       continue;
     Location loc = op.getLoc();
-    FunctionState state = createKernel(loc);
+    FunctionState state = createKernel(loc, !isa<sm::ForEachOp>(op));
     currentKernel = &state;
     IRMapping mapping;
     cloneProgramValues(mapping);
@@ -1755,6 +1786,8 @@ LogicalResult Lowering::emitKernels(Block &phases) {
       state.atomicAccumulate = true;
       launch = llvm::formatv("spikes {0}",
                              populationIds.lookup(walks.getPopulation()));
+      for (auto phase : walks.getBody().front().getOps<sm::ForEachSpikeOp>())
+        launch += walkedTable(phase);
       if (failed(emitSpikeWalks(walks, state, mapping)))
         return failure();
     } else {
@@ -1766,6 +1799,7 @@ LogicalResult Lowering::emitKernels(Block &phases) {
           "spikes {0}",
           populationIds.lookup(spikePhase.getPost() ? table.getPost()
                                                     : table.getPre()));
+      launch += walkedTable(spikePhase);
       if (failed(emitForEachSpike(spikePhase, state, mapping)))
         return failure();
     }
@@ -1777,6 +1811,12 @@ LogicalResult Lowering::emitKernels(Block &phases) {
       return failure();
   }
   return success();
+}
+
+std::string Lowering::walkedTable(sm::ForEachSpikeOp phase) {
+  return llvm::formatv(" {0} {1}", phase.getPost() ? "column" : "row",
+                       connectivityIds.lookup(phase.getConnectivity()))
+      .str();
 }
 
 LogicalResult Lowering::finishKernel(FunctionState &state) {
