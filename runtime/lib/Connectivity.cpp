@@ -5,15 +5,18 @@
 //===----------------------------------------------------------------------===//
 //
 // Every random draw is keyed by (seed, stream, row or column, draw index), so
-// rows can be built in any order or in parallel with identical results. The
-// builders below run sequentially; a parallel version only has to split the
-// row loops (and, for fixed_total, keep the cheap row-count pass sequential).
+// rows can be built in any order or in parallel with identical results.
+// Builders whose row sizes are known first (all_to_all, one_to_one,
+// fixed_outdegree, fixed_total after its cheap sequential row-count pass)
+// fill their rows on builderThreads() threads; fixed_probability and
+// fixed_indegree still run on one.
 //
 //===----------------------------------------------------------------------===//
 
 #include "cajal/Runtime/Connectivity.h"
 
 #include "ErrorImpl.h"
+#include "Parallel.h"
 #include "RandomImpl.h"
 
 #include <algorithm>
@@ -351,8 +354,16 @@ template <typename Body> int guarded(const char *builder, Body body) {
   }
 }
 
+/// Scratch space of one thread filling rows.
+struct RowScratch {
+  std::vector<uint8_t> marks;
+  std::vector<uint64_t> picked;
+};
+
 /// Fills all rows whose sizes `count(i)` are known in advance with the
-/// targets that `fill(i, row)` writes to `row`.
+/// targets that `fill(i, row, scratch)` writes to `row`. The rows are split
+/// over builderThreads() threads, each with its own scratch: every row's
+/// draws are keyed by its index, so the table is the same for any count.
 template <typename Count, typename Fill>
 int buildKnownRows(cajal_csr *out, const Shape &shape, const char *builder,
                    Count count, Fill fill) {
@@ -362,11 +373,28 @@ int buildKnownRows(cajal_csr *out, const Shape &shape, const char *builder,
   uint64_t *offsets = csr.offsets();
   for (uint64_t i = 0; i < shape.numPre; ++i)
     offsets[i + 1] = offsets[i] + count(i);
-  if (!csr.reserve(offsets[shape.numPre]))
+  const uint64_t total = offsets[shape.numPre];
+  if (!csr.reserve(total))
     return outOfMemory(builder);
-  for (uint64_t i = 0; i < shape.numPre; ++i)
-    fill(i, csr.targets() + offsets[i]);
-  csr.setSize(offsets[shape.numPre]);
+  // A thread per 2^16 synapses at most (starting one costs microseconds).
+  const uint64_t threads =
+      std::min<uint64_t>(builderThreads(), std::max<uint64_t>(1, total >> 16));
+  uint32_t *targets = csr.targets();
+  runInParts(unsigned(threads), [&](unsigned part, unsigned parts) {
+    // Equal shares of synapses: the rows starting in this part's share.
+    auto rowAt = [&](unsigned k) {
+      const uint64_t synapse = total / parts * k + total % parts * k / parts;
+      return uint64_t(std::lower_bound(offsets, offsets + shape.numPre,
+                                       synapse) -
+                      offsets);
+    };
+    RowScratch scratch;
+    const uint64_t first = part == 0 ? 0 : rowAt(part);
+    const uint64_t last = part + 1 == parts ? shape.numPre : rowAt(part + 1);
+    for (uint64_t i = first; i < last; ++i)
+      fill(i, targets + offsets[i], scratch);
+  });
+  csr.setSize(total);
   csr.release(out, shape);
   return CAJAL_OK;
 }
@@ -393,7 +421,7 @@ extern "C" int cajal_connect_all_to_all(cajal_csr *out, uint64_t num_pre,
     return buildKnownRows(
         out, shape, builder,
         [&](uint64_t i) { return shape.rowTargets(i).count; },
-        [&](uint64_t i, uint32_t *row) {
+        [&](uint64_t i, uint32_t *row, RowScratch &) {
           const Allowed allowed = shape.rowTargets(i);
           for (uint64_t t = 0; t < allowed.count; ++t)
             row[t] = uint32_t(allowed.map(t));
@@ -420,7 +448,7 @@ extern "C" int cajal_connect_one_to_one(cajal_csr *out, uint64_t num_pre,
   return guarded(builder, [&] {
     return buildKnownRows(
         out, shape, builder, [&](uint64_t) { return dropAll ? 0 : 1; },
-        [&](uint64_t i, uint32_t *row) {
+        [&](uint64_t i, uint32_t *row, RowScratch &) {
           if (!dropAll)
             row[0] = uint32_t(i);
         });
@@ -504,14 +532,12 @@ extern "C" int cajal_connect_fixed_outdegree(
     return status;
   const Key key{seed, stream};
   return guarded(builder, [&] {
-    std::vector<uint8_t> marks;
-    std::vector<uint64_t> picked;
     return buildKnownRows(
         out, shape, builder, [&](uint64_t) { return k; },
-        [&](uint64_t i, uint32_t *row) {
+        [&](uint64_t i, uint32_t *row, RowScratch &scratch) {
           drawPartners(key, i, shape.rowTargets(i), k, allow_multapses != 0,
-                       marks, picked);
-          std::copy(picked.begin(), picked.end(), row);
+                       scratch.marks, scratch.picked);
+          std::copy(scratch.picked.begin(), scratch.picked.end(), row);
         });
   });
 }
@@ -604,14 +630,12 @@ extern "C" int cajal_connect_fixed_total(
       remaining -= counts[i];
       pairsLeft -= rowPairs;
     }
-    std::vector<uint8_t> marks;
-    std::vector<uint64_t> picked;
     return buildKnownRows(
         out, shape, builder, [&](uint64_t i) { return counts[i]; },
-        [&](uint64_t i, uint32_t *row) {
-          drawPartners(key, i, shape.rowTargets(i), counts[i], multapses, marks,
-                       picked);
-          std::copy(picked.begin(), picked.end(), row);
+        [&](uint64_t i, uint32_t *row, RowScratch &scratch) {
+          drawPartners(key, i, shape.rowTargets(i), counts[i], multapses,
+                       scratch.marks, scratch.picked);
+          std::copy(scratch.picked.begin(), scratch.picked.end(), row);
         });
   });
 }

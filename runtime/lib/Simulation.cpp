@@ -301,6 +301,8 @@ extern "C" cajal_sim *cajal_sim_create(const cajal_model *model,
     sim->Seed = options->has_seed ? options->seed : model->default_seed;
     sim->Dt = model->dt;
     sim->WriteCsv = options->write_csv != 0;
+    sim->Threads = options->threads ? std::min(options->threads, 256u)
+                                    : defaultThreads();
     sim->Progress = options->progress;
     if (options->target)
       sim->Target = options->target;
@@ -775,6 +777,7 @@ cajal_sim_add_connectivity(cajal_sim *sim, const char *name, int32_t pre,
   const uint64_t seed = sim->Seed;
   cajal_csr csr = {};
   int status;
+  const BuilderThreadsScope threads(sim->Threads);
   switch (rule) {
   case CAJAL_RULE_ALL_TO_ALL:
     status = cajal_connect_all_to_all(&csr, numPre, numPost, same, pre_begin,
@@ -1154,6 +1157,7 @@ extern "C" int32_t cajal_sim_add_columns(cajal_sim *sim, int32_t conn) {
 extern "C" const uint32_t *cajal_sim_synapse_sources(cajal_sim *sim,
                                                      int32_t conn) {
   Connectivity &table = sim->Connectivities[size_t(conn)];
+  std::lock_guard<std::mutex> lock(sim->LazyMutex);
   if (table.Sources.size() != table.Csr.num_synapses) {
     try {
       table.Sources.resize(size_t(table.Csr.num_synapses));
@@ -1168,6 +1172,35 @@ extern "C" const uint32_t *cajal_sim_synapse_sources(cajal_sim *sim,
         table.Sources[size_t(k)] = uint32_t(row);
   }
   return table.Sources.data();
+}
+
+extern "C" void cajal_sim_init_in_parts(cajal_sim *sim,
+                                        void (*part)(cajal_sim *, uint64_t,
+                                                     uint64_t)) {
+  // A part per 2^16 elements at most: threads cost tens of microseconds
+  // each, so small models initialise on the calling thread.
+  uint64_t elements = 0;
+  for (const Population &population : sim->Populations)
+    elements += population.Size;
+  for (const Connectivity &table : sim->Connectivities)
+    elements += table.Csr.num_synapses;
+  const uint64_t threads = std::min<uint64_t>(
+      sim->Threads, std::max<uint64_t>(1, elements >> 16));
+  try {
+    runInParts(
+        unsigned(threads),
+        [&](unsigned k, unsigned parts) { part(sim, k, parts); },
+        [&](unsigned parts) { sim->InitBarrier.reset(parts); });
+  } catch (...) {
+    // Only starting threads can throw here (generated code does not):
+    // initialise on this thread.
+    sim->InitBarrier.reset(1);
+    part(sim, 0, 1);
+  }
+}
+
+extern "C" void cajal_sim_init_barrier(cajal_sim *sim) {
+  sim->InitBarrier.arriveAndWait();
 }
 
 extern "C" const uint64_t *cajal_sim_column_offsets(cajal_sim *sim,

@@ -17,9 +17,12 @@
 #include "cajal/Runtime/Recorder.h"
 #include "cajal/Runtime/Simulation.h"
 
+#include "Parallel.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -164,6 +167,14 @@ struct cajal_sim {
 
   /// Runs the steps on a GPU when the model has kernels (CudaExecutor.cpp).
   cajal::runtime::CudaExecutor *Device = nullptr;
+
+  /// Threads for set-up (cajal_run_options.threads, resolved).
+  unsigned Threads = 1;
+  /// The parts of an init run in parts wait here after each loop.
+  cajal::runtime::PartBarrier InitBarrier;
+  /// Guards what accessors build on first use (synapse sources), which the
+  /// parts of an init may ask for at once.
+  std::mutex LazyMutex;
 
   ~cajal_sim() {
     cajal::runtime::destroyCudaExecutor(Device);

@@ -34,6 +34,8 @@ void printUsage(std::FILE *out, const char *program, const cajal_model *model) {
       "  --duration T      simulate T seconds (e.g. 0.5, 0.5s, 200ms)\n"
       "  --steps N         simulate N steps\n"
       "  --seed N          random seed\n"
+      "  --threads N       threads for set-up (default: CAJAL_THREADS or "
+      "all)\n"
       "  --csv             also write .csv files (needs --output)\n"
       "  --quiet           print neither the summary nor a progress bar\n"
       "  -h, --help        print this help\n",
@@ -151,6 +153,14 @@ extern "C" int cajal_sim_main(const cajal_model *model, int argc, char **argv) {
                           "--seed needs a non-negative integer, not '%s'",
                           text ? text : "");
       options.has_seed = 1;
+    } else if (arg == "--threads") {
+      const char *text = value();
+      uint64_t threads = 0;
+      if (!parseUnsigned(text, threads) || threads < 1 || threads > 256)
+        return usageError(program,
+                          "--threads needs a number from 1 to 256, not '%s'",
+                          text ? text : "");
+      options.threads = uint32_t(threads);
     } else if (arg == "--csv" && takesNoValue()) {
       options.write_csv = 1;
     } else if (arg == "--quiet" && takesNoValue()) {

@@ -49,7 +49,7 @@ struct CompiledModel {
 CompiledModel compile(const std::string &source, bool specialize = true,
                       std::optional<uint64_t> seed = std::nullopt,
                       std::optional<bool> fusePhases = std::nullopt,
-                      bool cudaEmulator = false) {
+                      bool cudaEmulator = false, unsigned threads = 0) {
   CompiledModel run;
   run.compilation = Compilation::fromString(source, "test.cajal");
   EXPECT_TRUE(run.compilation->succeeded())
@@ -63,6 +63,7 @@ CompiledModel compile(const std::string &source, bool specialize = true,
   options.specializeParameters = specialize;
   options.seed = seed;
   options.fusePhases = fusePhases;
+  options.threads = threads;
   if (cudaEmulator) {
     options.target = Target::CUDA;
     options.cudaEmulator = true;
@@ -779,6 +780,66 @@ TEST(PhaseFusion, FusedPhasesGiveTheSameSpikes) {
   ASSERT_GT(runs[0].times.size(), 200u);
   EXPECT_EQ(runs[0].neurons, runs[1].neurons);
   EXPECT_EQ(runs[0].times, runs[1].times);
+}
+
+//===----------------------------------------------------------------------===//
+// Set-up on several threads
+//===----------------------------------------------------------------------===//
+
+TEST(SetupThreads, TablesAndInitialValuesDoNotDependOnThreads) {
+  // Large enough for several threads (a part per 2^16 elements): rows of
+  // every builder that fills rows in parallel, per-synapse draws (normal
+  // delays, clipped weights), an initialiser reading the pre index (synapse
+  // sources, built on first use by whichever part asks first), and a
+  // neuron initialiser; `threads = 2` in the model is overridden.
+  const char *source = R"(
+import neurons.lif
+import synapses.jump
+network Net {
+  population P = 3000 of DeltaLIF { v = uniform(0 mV, 20 mV) }
+  projection total = P -> P : DeltaJump(x = v) connect fixed_total(n = 300000, multapses = true)
+      delay clipped_normal(1.5 ms, 0.5 ms, 0.1 ms, 3 ms) { w = clipped_normal(0.2 mV, 0.1 mV, 0 mV, 1 mV) + i * 1 uV }
+  projection out = P[0:1000] -> P : DeltaJump(x = v, w = 0.1 mV) connect fixed_outdegree(k = 200)
+  projection all = P[0:300] -> P[0:300] : DeltaJump(x = v) connect all_to_all() { w = j * 1 uV }
+}
+simulate Net for 1 ms, seed = 4, threads = 2
+)";
+  auto snapshot = [](const Simulation &sim) {
+    std::vector<std::vector<double>> values;
+    cajal_sim *h = sim.handle();
+    for (int32_t f = 0; f < cajal_sim_num_fields(h); ++f) {
+      const double *data = cajal_sim_field_data(h, f);
+      values.emplace_back(data, data + cajal_sim_field_size(h, f));
+    }
+    EXPECT_EQ(cajal_sim_num_connectivities(h), 3);
+    for (auto [name, rowCount] : {std::pair<const char *, uint64_t>{"total", 3000},
+                                  {"out", 1000},
+                                  {"all", 300}}) {
+      const int32_t c = cajal_sim_find_connectivity(h, name);
+      const uint64_t *rows = cajal_sim_row_offsets(h, c);
+      const uint32_t *targets = cajal_sim_targets(h, c);
+      const uint64_t n = cajal_sim_num_synapses(h, c);
+      EXPECT_EQ(rows[rowCount], n) << name;
+      values.emplace_back(targets, targets + n);
+      values.emplace_back(rows, rows + rowCount + 1);
+    }
+    return values;
+  };
+  CompiledModel one = compile(source, true, std::nullopt, std::nullopt,
+                              false, 1);
+  ASSERT_NE(one.sim, nullptr);
+  const auto want = snapshot(*one.sim);
+  ASSERT_GT(cajal_sim_num_synapses(one.sim->handle(), 0), 290000u);
+  for (unsigned threads : {3u, 8u}) {
+    CompiledModel many = compile(source, true, std::nullopt, std::nullopt,
+                                 false, threads);
+    ASSERT_NE(many.sim, nullptr);
+    const auto got = snapshot(*many.sim);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t k = 0; k < want.size(); ++k)
+      EXPECT_TRUE(got[k] == want[k])
+          << "array " << k << " differs with " << threads << " threads";
+  }
 }
 
 TEST(CUDAEmulator, RunsTheKernelsWithTheCPUResults) {

@@ -185,6 +185,10 @@ std::unique_ptr<Simulation> Simulation::create(const Compilation &compilation,
   run.seed = options.seed.value_or(0);
   run.has_seed = options.seed.has_value();
   run.write_csv = options.writeCsv;
+  // --threads, else the model's `threads = N`, else the runtime's default.
+  run.threads = options.threads;
+  if (!run.threads && compilation.simulation())
+    run.threads = compilation.simulation()->threads;
   run.progress = options.progress;
   run.target = options.target == Target::CUDA ? "cuda" : "cpu";
   simulation->sim = cajal_sim_create(&simulation->jit->model(), &run);

@@ -1739,7 +1739,13 @@ void Sema::checkSimulate(SimulateDecl &sim) {
                         (threads ? ">= 1" : ">= 0"));
         continue;
       }
-      if (!threads)
+      if (threads && *value.constant > 256) {
+        diags.error(value.getLoc(), "'threads' must be at most 256");
+        continue;
+      }
+      if (threads)
+        sim.threads = static_cast<unsigned>(*value.constant);
+      else
         sim.seed = static_cast<uint64_t>(*value.constant);
     } else {
       std::string message = "unknown simulation setting '" + setting.name +

@@ -447,6 +447,13 @@ int main(int argc, char **argv) {
                      "Simulated time (e.g. 2s, 500ms); default: the "
                      "model's 'simulate'");
   runCmd->add_option("--seed", seed, "Random seed (default: the model's)");
+  unsigned threads = 0;
+  runCmd
+      ->add_option("--threads", threads,
+                   "Threads for set-up (connectivity and initial values; "
+                   "the steps run on one); default: CAJAL_THREADS, else "
+                   "every hardware thread. Results do not depend on it")
+      ->check(CLI::Range(1, 256));
   // One name=value per --set, so that `--set g=5 model.cajal` leaves the
   // model file to the positional.
   runCmd
@@ -556,6 +563,7 @@ int main(int argc, char **argv) {
     SimulationOptions simOptions;
     simOptions.outputDir = outputDir;
     simOptions.seed = seed;
+    simOptions.threads = threads;
     simOptions.writeCsv = writeCsv;
     simOptions.progress = noProgress || quiet ? 1 : 0;
     simOptions.specializeParameters = !runtimeParameters;

@@ -111,6 +111,8 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   CAJAL_SYMBOL(cajal_sim_record_spikes);
   CAJAL_SYMBOL(cajal_sim_random);
   CAJAL_SYMBOL(cajal_sim_seed);
+  CAJAL_SYMBOL(cajal_sim_init_in_parts);
+  CAJAL_SYMBOL(cajal_sim_init_barrier);
   CAJAL_SYMBOL(cajal_exact_propagator_pq);
   CAJAL_SYMBOL(cajal_cuda_emulator_id);
   CAJAL_SYMBOL(cajal_cuda_emulator_barrier);

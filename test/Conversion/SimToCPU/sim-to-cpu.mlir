@@ -21,12 +21,27 @@
 // CHECK: llvm.call @cajal_sim_add_spike_recorder
 // CHECK: return
 
-// Init: a loop over the population with uniform draws in line (Philox with
-// counter 0: its multipliers and key increments, ten rounds), and a loop over
-// the synapses, whose number is known at run time.
-// CHECK-LABEL: func.func @cajal_model_init(%{{.*}}: !llvm.ptr)
-// CHECK: llvm.call @cajal_sim_seed
-// CHECK: scf.for
+// Init runs in parts (the runtime's threads): cajal_model_init_part(sim,
+// part, parts) takes the slice [n part / parts, n (part + 1) / parts) of
+// each loop and waits at a barrier after it; cajal_model_init hands it to
+// cajal_sim_init_in_parts. Its loops: one over the population with uniform
+// draws in line (Philox with counter 0: its multipliers and key increments,
+// ten rounds), and one over the synapses, whose number is known at run
+// time.
+// CHECK-LABEL: func.func private @cajal_model_init_part(
+// CHECK-SAME: %[[ISIM:[^:]*]]: !llvm.ptr, %[[PART64:[^:]*]]: i64, %[[PARTS64:[^:]*]]: i64)
+// CHECK-DAG: llvm.call @cajal_sim_seed
+// CHECK-DAG: %[[PART:.*]] = arith.index_castui %[[PART64]] : i64 to index
+// CHECK-DAG: %[[PARTS:.*]] = arith.index_castui %[[PARTS64]] : i64 to index
+// CHECK: %[[N:.*]] = arith.subi %c10, %c0 : index
+// CHECK: %[[NEXT:.*]] = arith.addi %[[PART]], %c1 : index
+// CHECK: %[[FIRSTN:.*]] = arith.muli %[[N]], %[[PART]] : index
+// CHECK: %[[FIRSTQ:.*]] = arith.divui %[[FIRSTN]], %[[PARTS]] : index
+// CHECK: %[[FIRST:.*]] = arith.addi %c0, %[[FIRSTQ]] : index
+// CHECK: %[[LASTN:.*]] = arith.muli %[[N]], %[[NEXT]] : index
+// CHECK: %[[LASTQ:.*]] = arith.divui %[[LASTN]], %[[PARTS]] : index
+// CHECK: %[[LAST:.*]] = arith.addi %c0, %[[LASTQ]] : index
+// CHECK: scf.for %{{.*}} = %[[FIRST]] to %[[LAST]]
 // CHECK: arith.muli %{{.*}}, %c3528531795_i64
 // CHECK: arith.muli %{{.*}}, %c3449720151_i64
 // CHECK: arith.addi %{{.*}}, %c-1640531527_i32
@@ -37,9 +52,16 @@
 // CHECK: arith.constant 1.1102230246251565E-16 : f64
 // CHECK: llvm.getelementptr
 // CHECK: llvm.store
-// CHECK: %[[N:.*]] = llvm.call @cajal_sim_num_synapses
-// CHECK: %[[UB:.*]] = arith.index_cast %[[N]] : i64 to index
-// CHECK: scf.for %{{.*}} = %{{.*}} to %[[UB]]
+// CHECK: llvm.call @cajal_sim_init_barrier(%[[ISIM]])
+// CHECK: %[[NSYN:.*]] = llvm.call @cajal_sim_num_synapses
+// CHECK: %[[UB:.*]] = arith.index_cast %[[NSYN]] : i64 to index
+// CHECK: arith.subi %[[UB]], %c0
+// CHECK: scf.for
+// CHECK: llvm.call @cajal_sim_init_barrier(%[[ISIM]])
+// CHECK-LABEL: func.func @cajal_model_init(
+// CHECK-SAME: %[[SIM0:[^:]*]]: !llvm.ptr)
+// CHECK: %[[PARTFN:.*]] = constant @cajal_model_init_part : (!llvm.ptr, i64, i64) -> ()
+// CHECK: call @cajal_sim_init_in_parts(%[[SIM0]], %[[PARTFN]])
 
 // Step: t = n dt; threshold; spikes; then the spikes of P[0:5] through the
 // table, adding into the ring row 2 + 1 steps ahead; then recording. The
@@ -67,7 +89,10 @@
 // CHECK: llvm.call @cajal_sim_record_spikes(%[[SIM]], %c0_i32{{.*}}, %[[STEP]])
 
 // LLVM: llvm.func @cajal_model_setup(%{{.*}}: !llvm.ptr)
+// LLVM: llvm.func @cajal_model_init_part(%{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64)
 // LLVM: llvm.func @cajal_model_init(%{{.*}}: !llvm.ptr)
+// LLVM: %[[ADDRESS:.*]] = llvm.mlir.addressof @cajal_model_init_part : !llvm.ptr
+// LLVM: llvm.call @cajal_sim_init_in_parts(%{{.*}}, %[[ADDRESS]]) : (!llvm.ptr, !llvm.ptr) -> ()
 // LLVM: llvm.func @cajal_model_step(%{{.*}}: !llvm.ptr, %{{.*}}: i64)
 // LLVM-NOT: scf.
 // LLVM-NOT: sim.
@@ -519,5 +544,46 @@ sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i6
         sim.yield
       }
     }
+  }
+}
+
+// -----
+
+// An init loop that reads a neighbour's element of a field it stores cannot
+// be sliced: part 0 runs it whole (upper bound: part == 0 ? n : 0), the
+// other parts skip it; the next loop, which touches only its own elements,
+// is sliced again. Each ends at the barrier.
+// CHECK-LABEL: func.func private @cajal_model_init_part(
+// CHECK-SAME: %{{[^:]*}}: !llvm.ptr, %[[PART64:[^:]*]]: i64
+// CHECK: %[[PART:.*]] = arith.index_castui %[[PART64]] : i64 to index
+// CHECK: %[[ISFIRST:.*]] = arith.cmpi eq, %[[PART]], %c0{{.*}} : index
+// CHECK: %[[UPPER:.*]] = arith.select %[[ISFIRST]], %c4, %c0 : index
+// CHECK: scf.for %{{.*}} = %c0 to %[[UPPER]]
+// CHECK: llvm.call @cajal_sim_init_barrier
+// CHECK: arith.divui
+// CHECK: scf.for
+// CHECK: llvm.call @cajal_sim_init_barrier
+sim.program @Neighbours attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %one = arith.constant 1.0 : f64
+  %c1 = arith.constant 1 : index
+  sim.population @P[4] {
+    sim.field @v state unit "V"
+    sim.field @u state unit "V"
+  }
+  sim.init {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %next = arith.addi %i, %c1 : index
+      %v = sim.load @P::@v[%next] : f64
+      sim.store %v, @P::@v[%i] : f64
+      sim.yield
+    }
+    sim.for_each @P {
+    ^bb0(%i: index):
+      sim.store %one, @P::@u[%i] : f64
+      sim.yield
+    }
+  }
+  sim.step {
   }
 }

@@ -64,8 +64,10 @@
 // CHECK-NOT: gpu.func @cajal_phase_2
 // CHECK-LABEL: func.func @cajal_model_setup(
 // CHECK: llvm.call @cajal_sim_add_ring
-// CHECK-LABEL: func.func @cajal_model_init(
+// CHECK-LABEL: func.func private @cajal_model_init_part(
 // CHECK: scf.for
+// CHECK-LABEL: func.func @cajal_model_init(
+// CHECK: call @cajal_sim_init_in_parts
 // CHECK-LABEL: func.func @cajal_model_step(
 // CHECK-NEXT: return
 sim.program @Net attributes {dt = 1.0e-4 : f64, steps = 100 : i64, seed = 7 : i64} {

@@ -330,6 +330,8 @@ public:
   double durationSeconds = 0;
   double dtSeconds = 1e-4; ///< 0.1 ms unless set.
   uint64_t seed = 0;
+  /// Threads for set-up (`threads = N`); 0 when not set.
+  unsigned threads = 0;
   std::string target = "cpu";
 };
 

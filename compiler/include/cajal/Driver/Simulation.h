@@ -88,6 +88,10 @@ struct SimulationOptions {
   std::string outputDir;
   /// Overrides the model's seed.
   std::optional<uint64_t> seed;
+  /// Threads for set-up (connectivity tables and initial values; the steps
+  /// run on one): 0 means CAJAL_THREADS, else every hardware thread. The
+  /// results do not depend on it.
+  unsigned threads = 0;
   /// Also write CSV files.
   bool writeCsv = false;
   /// Progress bar: 0 = on a terminal for long runs, 1 = never, 2 = always.

@@ -126,6 +126,9 @@ struct FunctionState {
   bool kernel = false;
   Value threadIndex;
   Operation *prologueEnd = nullptr;
+  /// An init run in parts (cajal_sim_init_in_parts) only: this part and
+  /// the number of parts (index), which slice its loops.
+  Value initPart, initParts;
   /// Spike kernels only: the parts each spike's walk is split into (an
   /// index argument the runtime chooses from the tables' row lengths).
   Value walkParts;
@@ -371,6 +374,17 @@ private:
     state.step = hasStep ? state.entry->getArgument(1) : constI64(loc, 0);
     return state;
   }
+
+  /// Whether the init phases can run in parts at once: loops and pure ops
+  /// only.
+  bool initRunsInParts();
+  /// Whether every part may take a slice of `loop`: it stores only into its
+  /// own element and reads no other element of a field it stores.
+  static bool touchesOwnElementsOnly(sm::ForEachOp loop);
+  /// `cajal_model_init(sim)`, which has the runtime run
+  /// `cajal_model_init_part(sim, part, parts)` on its threads: each part
+  /// runs its slice of every loop, then waits at a barrier.
+  LogicalResult emitInitInParts();
 
   /// Clones the program-level values (constants) that phases use into the
   /// function's entry.
@@ -636,6 +650,11 @@ LogicalResult Lowering::run() {
                         false),
         std::make_tuple(sm::StepOp::getOperationName(), "cajal_model_step",
                         true)}) {
+    if (!hasStep && initRunsInParts()) {
+      if (failed(emitInitInParts()))
+        return failure();
+      continue;
+    }
     if (gpu && hasStep) {
       for (Operation &op : body)
         if (op.getName().getStringRef() == region &&
@@ -989,6 +1008,11 @@ LogicalResult Lowering::emitPhases(Block &phases, FunctionState &state) {
     if (auto phase = dyn_cast<sm::ForEachOp>(op)) {
       if (failed(emitForEach(phase, state, mapping)))
         return failure();
+      if (state.initParts) {
+        // No part starts the next loop before all have ended this one.
+        builder.setInsertionPointToEnd(state.entry);
+        call(loc, "cajal_sim_init_barrier", Type(), {state.sim});
+      }
     } else if (auto phase = dyn_cast<sm::ForEachSpikeOp>(op)) {
       if (failed(emitForEachSpike(phase, state, mapping)))
         return failure();
@@ -1010,6 +1034,80 @@ LogicalResult Lowering::emitPhases(Block &phases, FunctionState &state) {
 void Lowering::cloneBody(Block &body, IRMapping &mapping) {
   for (Operation &op : body.without_terminator())
     builder.clone(op, mapping);
+}
+
+bool Lowering::initRunsInParts() {
+  for (auto init : program.getBody().front().getOps<sm::InitOp>())
+    for (Operation &op : init.getBody().front())
+      if (!isa<sm::ForEachOp>(op) && !op.hasTrait<OpTrait::IsTerminator>() &&
+          !isMemoryEffectFree(&op))
+        return false;
+  return true;
+}
+
+bool Lowering::touchesOwnElementsOnly(sm::ForEachOp loop) {
+  Value element = loop.getBody().front().getArgument(0);
+  llvm::StringSet<> stored;
+  bool own = true;
+  loop.getBody().walk([&](sm::StoreOp store) {
+    stored.insert(fieldKey(store.getField()));
+    own &= store.getIndex() == element;
+  });
+  loop.getBody().walk([&](Operation *op) {
+    if (auto load = dyn_cast<sm::LoadOp>(op)) {
+      own &= load.getIndex() == element ||
+             !stored.contains(fieldKey(load.getField()));
+    } else if (!isa<sm::StoreOp, sm::RandomOp, sm::ForEachOp>(op) &&
+               !op->hasTrait<OpTrait::IsTerminator>() &&
+               !isMemoryEffectFree(op)) {
+      own = false;
+    }
+  });
+  return own;
+}
+
+LogicalResult Lowering::emitInitInParts() {
+  Location loc = program.getLoc();
+  Type index = builder.getIndexType();
+  auto partType = builder.getFunctionType({ptrType, i64, i64}, {});
+  builder.setInsertionPointToEnd(module.getBody());
+  auto partFunc =
+      builder.create<func::FuncOp>(loc, "cajal_model_init_part", partType);
+  partFunc.setPrivate();
+  FunctionState state;
+  state.func = partFunc;
+  state.entry = partFunc.addEntryBlock();
+  state.sim = state.entry->getArgument(0);
+  builder.setInsertionPointToStart(state.entry);
+  state.step = constI64(loc, 0);
+  state.initPart = builder.create<arith::IndexCastUIOp>(
+      loc, index, state.entry->getArgument(1));
+  state.initParts = builder.create<arith::IndexCastUIOp>(
+      loc, index, state.entry->getArgument(2));
+  for (auto init : program.getBody().front().getOps<sm::InitOp>())
+    if (failed(emitPhases(init.getBody().front(), state)))
+      return failure();
+  builder.setInsertionPointToEnd(state.entry);
+  builder.create<func::ReturnOp>(loc);
+  if (failed(lowerSimOps(state)))
+    return failure();
+
+  // The entry the runtime calls hands the parts to its threads.
+  FunctionState entry = createFunction("cajal_model_init", false);
+  builder.setInsertionPointToEnd(module.getBody());
+  auto runner = module.lookupSymbol<func::FuncOp>("cajal_sim_init_in_parts");
+  if (!runner) {
+    runner = builder.create<func::FuncOp>(
+        loc, "cajal_sim_init_in_parts",
+        builder.getFunctionType({ptrType, partType}, {}));
+    runner.setPrivate();
+  }
+  builder.setInsertionPointToEnd(entry.entry);
+  Value part = builder.create<func::ConstantOp>(
+      loc, partType, SymbolRefAttr::get(partFunc));
+  builder.create<func::CallOp>(loc, runner, ValueRange{entry.sim, part});
+  builder.create<func::ReturnOp>(loc);
+  return success();
 }
 
 LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
@@ -1037,6 +1135,28 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
                                                count);
   } else {
     upper = constIndex(loc, end);
+  }
+  if (state.initParts) {
+    // This part's slice [n k / parts, n (k + 1) / parts); the whole loop in
+    // part 0 when parts may not split it.
+    if (touchesOwnElementsOnly(phase)) {
+      Value n = builder.create<arith::SubIOp>(loc, upper, lower);
+      auto boundary = [&](Value k) {
+        return builder.create<arith::AddIOp>(
+            loc, lower,
+            builder.create<arith::DivUIOp>(
+                loc, builder.create<arith::MulIOp>(loc, n, k),
+                state.initParts));
+      };
+      Value next = builder.create<arith::AddIOp>(loc, state.initPart, one);
+      Value sliceBegin = boundary(state.initPart);
+      upper = boundary(next);
+      lower = sliceBegin;
+    } else {
+      Value isFirst = builder.create<arith::CmpIOp>(
+          loc, arith::CmpIPredicate::eq, state.initPart, constIndex(loc, 0));
+      upper = builder.create<arith::SelectOp>(loc, isFirst, upper, lower);
+    }
   }
   Block &body = phase.getBody().front();
   auto planned = fissions.find(phase);

@@ -99,6 +99,10 @@ typedef struct cajal_run_options {
   int progress;
   /// Name of the target in summary.json; NULL means "cpu".
   const char *target;
+  /// Threads for set-up (connectivity tables and initial values; the steps
+  /// run on one thread); 0 means CAJAL_THREADS, else every hardware thread.
+  /// Results do not depend on it.
+  uint32_t threads;
 } cajal_run_options;
 
 //===----------------------------------------------------------------------===//
@@ -318,6 +322,19 @@ const uint32_t *cajal_sim_targets(cajal_sim *sim, int32_t conn);
 /// pre_begin), built on the first call (4 bytes per synapse; for
 /// initialisers that read `i`). NULL if memory runs out.
 const uint32_t *cajal_sim_synapse_sources(cajal_sim *sim, int32_t conn);
+
+/// Runs a model's init split into parts: `part(sim, k, parts)` for every k
+/// in [0, parts) at once, each on a thread (parts >= 1, as many as the
+/// simulation's threads and the size of its groups call for). A part takes
+/// its slice [n k / parts, n (k + 1) / parts) of every loop over n elements
+/// that only touches its own elements, and calls cajal_sim_init_barrier
+/// after each loop, so that no part starts a loop before every part has
+/// finished the previous one.
+void cajal_sim_init_in_parts(cajal_sim *sim,
+                             void (*part)(cajal_sim *sim, uint64_t part,
+                                          uint64_t parts));
+/// Waits for every part of cajal_sim_init_in_parts at the end of a loop.
+void cajal_sim_init_barrier(cajal_sim *sim);
 
 /// Declares that generated code walks connectivity table `conn` by
 /// postsynaptic neuron (`on post` handlers): builds its transposed index.
