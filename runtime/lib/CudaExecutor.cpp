@@ -447,19 +447,19 @@ bool CudaExecutor::start() {
   }
   if (!uploadStorage())
     return false;
-  if (std::getenv("CAJAL_CUDA_VERBOSE"))
+  if (std::getenv("CAJAL_CUDA_VERBOSE")) {
     std::fprintf(stderr,
                  "cajal: %s (sm_%d%d, %d SMs): %.3f GiB on the device, "
                  "%" PRIu64 " steps per graph\n",
                  DeviceName.c_str(), major, minor, Multiprocessors,
                  needed / 1073741824.0, Batch);
-  if (std::getenv("CAJAL_CUDA_VERBOSE"))
     for (const Launch &item : Schedule)
       if (item.kind == Launch::Spikes)
         std::fprintf(stderr,
                      "cajal: spike kernel of population %" PRId64
                      ": a spike's walk over %" PRIu64 " warp(s)\n",
                      item.argument, item.parts);
+  }
   return true;
 }
 

@@ -63,8 +63,6 @@ void cajal::runtime::runInParts(
         {
           std::unique_lock<std::mutex> lock(mutex);
           started.wait(lock, [&] { return go; });
-          if (part >= parts)
-            return;
         }
         run(part);
       });

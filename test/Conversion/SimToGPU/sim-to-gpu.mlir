@@ -42,15 +42,16 @@
 // CHECK: %[[ATLEAST1:.*]] = arith.maxui %[[PARTS]], %c1_i64 : i64
 // CHECK: %[[NPARTS:.*]] = arith.index_castui %[[ATLEAST1]] : i64 to index
 // CHECK: %[[FIRST:.*]] = arith.divui %{{.*}}, %c32 : index
+// CHECK: %[[INWARP:.*]] = arith.remui %{{.*}}, %c32 : index
 // CHECK: gpu.grid_dim x
 // CHECK: %[[WARPS:.*]] = arith.divui %{{.*}}, %c32 : index
 // CHECK: %[[ITEMS:.*]] = arith.muli %{{.*}}, %[[NPARTS]] : index
+// CHECK: %[[STRIDE:.*]] = arith.muli %[[NPARTS]], %c32 : index
 // CHECK: scf.for %[[ITEM:.*]] = %[[FIRST]] to %[[ITEMS]] step %[[WARPS]]
 // CHECK: %[[PART:.*]] = arith.remui %[[ITEM]], %[[NPARTS]] : index
 // CHECK: %[[SPIKE:.*]] = arith.divui %[[ITEM]], %[[NPARTS]] : index
-// CHECK: %[[PARTLANE:.*]] = arith.muli %[[PART]], %c32{{.*}} : index
-// CHECK: %[[LANE:.*]] = arith.addi %[[PARTLANE]], %{{.*}} : index
-// CHECK: %[[STRIDE:.*]] = arith.muli %[[NPARTS]], %c32{{.*}} : index
+// CHECK: %[[PARTLANE:.*]] = arith.muli %[[PART]], %c32 : index
+// CHECK: %[[LANE:.*]] = arith.addi %[[PARTLANE]], %[[INWARP]] : index
 // CHECK: arith.index_cast %[[SPIKE]] : index to i64
 // CHECK: scf.if
 // CHECK-DAG: llvm.getelementptr %[[CTX]][11] : (!llvm.ptr) -> !llvm.ptr, i64

@@ -21,6 +21,7 @@
 
 #include "cajal/Dialect/DrawTable.h"
 #include "cajal/Dialect/Neuro/IR/NeuroOps.h"
+#include "cajal/Dialect/Sim/IR/PhaseEffects.h"
 #include "cajal/Dialect/Sim/IR/SimOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -378,9 +379,6 @@ private:
   /// Whether the init phases can run in parts at once: loops and pure ops
   /// only.
   bool initRunsInParts();
-  /// Whether every part may take a slice of `loop`: it stores only into its
-  /// own element and reads no other element of a field it stores.
-  static bool touchesOwnElementsOnly(sm::ForEachOp loop);
   /// `cajal_model_init(sim)`, which has the runtime run
   /// `cajal_model_init_part(sim, part, parts)` on its threads: each part
   /// runs its slice of every loop, then waits at a barrier.
@@ -1045,27 +1043,6 @@ bool Lowering::initRunsInParts() {
   return true;
 }
 
-bool Lowering::touchesOwnElementsOnly(sm::ForEachOp loop) {
-  Value element = loop.getBody().front().getArgument(0);
-  llvm::StringSet<> stored;
-  bool own = true;
-  loop.getBody().walk([&](sm::StoreOp store) {
-    stored.insert(fieldKey(store.getField()));
-    own &= store.getIndex() == element;
-  });
-  loop.getBody().walk([&](Operation *op) {
-    if (auto load = dyn_cast<sm::LoadOp>(op)) {
-      own &= load.getIndex() == element ||
-             !stored.contains(fieldKey(load.getField()));
-    } else if (!isa<sm::StoreOp, sm::RandomOp, sm::ForEachOp>(op) &&
-               !op->hasTrait<OpTrait::IsTerminator>() &&
-               !isMemoryEffectFree(op)) {
-      own = false;
-    }
-  });
-  return own;
-}
-
 LogicalResult Lowering::emitInitInParts() {
   Location loc = program.getLoc();
   Type index = builder.getIndexType();
@@ -1136,10 +1113,12 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
   } else {
     upper = constIndex(loc, end);
   }
+  Block &body = phase.getBody().front();
   if (state.initParts) {
     // This part's slice [n k / parts, n (k + 1) / parts); the whole loop in
-    // part 0 when parts may not split it.
-    if (touchesOwnElementsOnly(phase)) {
+    // part 0 when its elements depend on each other.
+    if (sm::collectPhaseEffects(phase, body.getArgument(0))
+            .elementsIndependent()) {
       Value n = builder.create<arith::SubIOp>(loc, upper, lower);
       auto boundary = [&](Value k) {
         return builder.create<arith::AddIOp>(
@@ -1158,7 +1137,6 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
       upper = builder.create<arith::SelectOp>(loc, isFirst, upper, lower);
     }
   }
-  Block &body = phase.getBody().front();
   auto planned = fissions.find(phase);
   if (planned == fissions.end()) {
     mapping.map(body.getArgument(0), openElements(loc, state, lower, upper));
@@ -1304,36 +1282,35 @@ Lowering::SpikeLoop Lowering::openSpikeLoop(Location loc,
   // microcircuit: ~30 spikes a step, ~3900 synapses each) still occupy
   // hundreds of warps instead of a few walking long rows serially.
   SpikeLoop loop;
-  Type indexType = builder.getIndexType();
-  Value spikeCount =
-      builder.create<arith::IndexCastUIOp>(loc, indexType, count);
+  Value items = builder.create<arith::IndexCastUIOp>(
+      loc, builder.getIndexType(), count);
   Value firstItem = constIndex(loc, 0), itemStride = constIndex(loc, 1);
-  Value items = spikeCount;
+  Value warpSize, laneInWarp;
   loop.lane = constIndex(loc, 0);
   loop.laneStride = constIndex(loc, 1);
   if (state.kernel) {
-    Value warpSize = constIndex(loc, 32);
+    warpSize = constIndex(loc, 32);
     firstItem =
         builder.create<arith::DivUIOp>(loc, state.threadIndex, warpSize);
+    laneInWarp =
+        builder.create<arith::RemUIOp>(loc, state.threadIndex, warpSize);
     Value threads = builder.create<arith::MulIOp>(
         loc, builder.create<gpu::GridDimOp>(loc, gpu::Dimension::x),
         builder.create<gpu::BlockDimOp>(loc, gpu::Dimension::x));
     itemStride = builder.create<arith::DivUIOp>(loc, threads, warpSize);
-    items = builder.create<arith::MulIOp>(loc, spikeCount, state.walkParts);
+    items = builder.create<arith::MulIOp>(loc, items, state.walkParts);
+    loop.laneStride =
+        builder.create<arith::MulIOp>(loc, state.walkParts, warpSize);
   }
   auto spikeLoop = builder.create<scf::ForOp>(loc, firstItem, items,
                                               itemStride);
   builder.setInsertionPoint(spikeLoop.getBody()->getTerminator());
   Value item = spikeLoop.getInductionVar();
   if (state.kernel) {
-    Value warpSize = constIndex(loc, 32);
     Value part = builder.create<arith::RemUIOp>(loc, item, state.walkParts);
     item = builder.create<arith::DivUIOp>(loc, item, state.walkParts);
     loop.lane = builder.create<arith::AddIOp>(
-        loc, builder.create<arith::MulIOp>(loc, part, warpSize),
-        builder.create<arith::RemUIOp>(loc, state.threadIndex, warpSize));
-    loop.laneStride =
-        builder.create<arith::MulIOp>(loc, state.walkParts, warpSize);
+        loc, builder.create<arith::MulIOp>(loc, part, warpSize), laneInWarp);
   }
   Value s = builder.create<arith::IndexCastOp>(loc, i64, item);
   loop.neuron =

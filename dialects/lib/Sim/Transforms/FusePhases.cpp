@@ -10,12 +10,10 @@
 
 #include "cajal/Dialect/Sim/Transforms/Passes.h"
 
+#include "cajal/Dialect/Sim/IR/PhaseEffects.h"
 #include "cajal/Dialect/Sim/IR/SimOps.h"
 
 #include "mlir/IR/Builders.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
-
-#include "llvm/ADT/StringSet.h"
 
 namespace cajal::sim {
 #define GEN_PASS_DEF_SIMFUSEPHASES
@@ -24,71 +22,10 @@ namespace cajal::sim {
 
 using namespace mlir;
 namespace sm = cajal::sim;
-using cajal::sim::fieldKey;
+using cajal::sim::intersects;
+using Effects = cajal::sim::PhaseEffects;
 
 namespace {
-
-/// What a phase body (or a fused run of them) does to fields.
-struct Effects {
-  /// Fields loaded at the phase's own element, and at any other index.
-  llvm::StringSet<> ownLoads, otherLoads;
-  llvm::StringSet<> stores;
-  /// Targets of accumulations that take effect in this step (no delay).
-  llvm::StringSet<> immediateAdds;
-  bool emitsSpikes = false;
-  /// An operation whose effects are not known here: never fused.
-  bool opaque = false;
-
-  void merge(const Effects &other) {
-    ownLoads.insert(other.ownLoads.begin(), other.ownLoads.end());
-    otherLoads.insert(other.otherLoads.begin(), other.otherLoads.end());
-    stores.insert(other.stores.begin(), other.stores.end());
-    immediateAdds.insert(other.immediateAdds.begin(),
-                         other.immediateAdds.end());
-    emitsSpikes |= other.emitsSpikes;
-    opaque |= other.opaque;
-  }
-};
-
-bool intersects(const llvm::StringSet<> &a, const llvm::StringSet<> &b) {
-  for (const auto &entry : a)
-    if (b.contains(entry.getKey()))
-      return true;
-  return false;
-}
-
-/// The effects of `phase`, whose own element is `element` (null for spike
-/// phases, whose loads all count as other elements').
-Effects collectEffects(Operation *phase, Value element) {
-  Effects effects;
-  phase->walk([&](Operation *op) {
-    if (op == phase || isa<sm::YieldOp, sm::RandomOp>(op))
-      return;
-    if (auto load = dyn_cast<sm::LoadOp>(op)) {
-      bool own = element && load.getIndex() == element;
-      (own ? effects.ownLoads : effects.otherLoads)
-          .insert(fieldKey(load.getField()));
-    } else if (auto store = dyn_cast<sm::StoreOp>(op)) {
-      effects.stores.insert(fieldKey(store.getField()));
-    } else if (auto draw = dyn_cast<sm::XorshiftDrawOp>(op)) {
-      // Reads and advances its own element's generator state.
-      effects.ownLoads.insert(fieldKey(draw.getField()));
-      effects.stores.insert(fieldKey(draw.getField()));
-    } else if (auto add = dyn_cast<sm::AccumulateOp>(op)) {
-      // Delayed inputs go to rings delivered in a later step.
-      if (!add.getDelay() && !add.getDelayStepsAttr()) {
-        effects.immediateAdds.insert(fieldKey(add.getField()));
-        if (auto gate = add.getGateAttr())
-          effects.otherLoads.insert(fieldKey(gate));
-      }
-    } else if (isa<sm::EmitSpikeOp>(op)) {
-      effects.emitsSpikes = true;
-    } else if (op->getNumRegions() == 0 && !isMemoryEffectFree(op)) {
-      effects.opaque = true;
-    }
-  });
-  return effects;
-}
 
 /// Whether element phases with effects `a` (those fused so far) and `b`,
 /// neither opaque, give the same result run element by element as one
@@ -189,7 +126,7 @@ struct FusePhases : cajal::sim::impl::SimFusePhasesBase<FusePhases> {
         step,
         [](sm::ForEachOp phase) -> std::optional<Effects> {
           Effects own =
-              collectEffects(phase, phase.getBody().front().getArgument(0));
+              sm::collectPhaseEffects(phase, phase.getBody().front().getArgument(0));
           if (own.opaque)
             return std::nullopt;
           return own;
@@ -267,7 +204,7 @@ struct FusePhases : cajal::sim::impl::SimFusePhasesBase<FusePhases> {
     auto runs = runsOf<sm::ForEachSpikeOp>(
         step,
         [&](sm::ForEachSpikeOp phase) -> std::optional<Effects> {
-          Effects own = collectEffects(phase, Value());
+          Effects own = sm::collectPhaseEffects(phase, Value());
           if (phase.getPost() || !sourceOf(phase) || own.opaque ||
               own.emitsSpikes)
             return std::nullopt;
