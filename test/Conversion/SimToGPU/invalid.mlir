@@ -30,24 +30,6 @@ module {
 
 // -----
 
-sim.program @Lookup attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
-  sim.population @P[4] {
-    sim.field @x state unit "1"
-  }
-  sim.step {
-    sim.for_each @P {
-    ^bb0(%i: index):
-      %n = sim.step_index : f64
-      // expected-error @+1 {{table lookups (fixed-point arithmetic) are not supported by the CUDA target}}
-      %x = sim.table_lookup %n in [4.0, 2.0, 0.0] : f64
-      sim.store %x, @P::@x[%i] : f64
-      sim.yield
-    }
-  }
-}
-
-// -----
-
 sim.program @Draw attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
   sim.population @P[4] {
     sim.field @rng internal unit "1"

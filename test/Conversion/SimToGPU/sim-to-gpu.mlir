@@ -10,7 +10,6 @@
 // The neuron phase: the step from context slot 1, a thread per neuron under
 // a bounds test, the population block from slot 4 (population 0), spikes
 // appended with an atomic increment of the count in slot 6.
-// CHECK-LABEL: gpu.module @cajal_kernels
 // CHECK: gpu.func @cajal_phase_0(%[[CTX:.*]]: !llvm.ptr) kernel
 // CHECK: %[[STEPP:.*]] = llvm.getelementptr %[[CTX]][1] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK: %[[STEP:.*]] = llvm.load %[[STEPP]] : !llvm.ptr -> i64
@@ -237,6 +236,33 @@ sim.program @Delays attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i
       %e = sim.load @syn_synapses::@lag[%k] : f64
       %ei = arith.fptosi %e : f64 to i64
       sim.accumulate %e, @P::@v[%post] delay %ei : f64
+      sim.yield
+    }
+  }
+}
+
+// -----
+
+// A constant table (a `timed` stimulus) is a global of the kernels' module,
+// read with the index clamped into it.
+// CHECK: llvm.mlir.global internal constant @[[TABLE:__cajal_table[0-9]+]](dense<[4.000000e+00, 2.000000e+00, 0.000000e+00]> : tensor<3xf64>)
+// CHECK: gpu.func @cajal_phase_0
+// CHECK: %[[N:.*]] = arith.fptosi %{{.*}} : f64 to i64
+// CHECK: %[[LOW:.*]] = arith.maxsi %[[N]], %{{.*}} : i64
+// CHECK: %[[I:.*]] = arith.minsi %[[LOW]], %{{.*}} : i64
+// CHECK: %[[BASE:.*]] = llvm.mlir.addressof @[[TABLE]] : !llvm.ptr
+// CHECK: %[[AT:.*]] = llvm.getelementptr %[[BASE]][%[[I]]]
+// CHECK: llvm.load %[[AT]] : !llvm.ptr -> f64
+sim.program @Lookup attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[4] {
+    sim.field @x state unit "1"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %n = sim.step_index : f64
+      %x = sim.table_lookup %n in [4.0, 2.0, 0.0] : f64
+      sim.store %x, @P::@x[%i] : f64
       sim.yield
     }
   }

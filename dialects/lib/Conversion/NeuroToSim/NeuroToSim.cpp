@@ -102,6 +102,10 @@ private:
   LogicalResult neuronPhase(nr::PopulationOp pop, Block &step);
   LogicalResult convertStimulus(nr::StimulusOp stimulus, double dt,
                                 Block &step);
+  /// The value of a `timed(values, dt)` stimulus at this step.
+  FailureOr<Value> timedStimulus(nr::StimulusOp stimulus, double dt,
+                                 const llvm::StringMap<Region *> &args,
+                                 Location loc);
   LogicalResult convertStateRecord(nr::RecordOp record, double dt,
                                    sm::ProgramOp program);
   LogicalResult convertProjection(nr::ProjectionOp proj, int64_t stream,
@@ -775,7 +779,8 @@ LogicalResult Converter::convertStimulus(nr::StimulusOp stimulus, double dt,
   if (kind == "poisson_drive" && !stimulus.getAdditive())
     return stimulus.emitError() << "Poisson drive adds to a variable: use "
                                    "'+='";
-  if (kind != "poisson_drive" && kind != "expression" && kind != "step")
+  if (kind != "poisson_drive" && kind != "expression" && kind != "step" &&
+      kind != "timed")
     return stimulus.emitError() << "'" << kind
                                 << "' stimuli are not converted to sim yet";
 
@@ -833,6 +838,11 @@ LogicalResult Converter::convertStimulus(nr::StimulusOp stimulus, double dt,
     if (failed(expr))
       return failure();
     value = *expr;
+  } else if (kind == "timed") {
+    FailureOr<Value> timedValue = timedStimulus(stimulus, dt, args, loc);
+    if (failed(timedValue))
+      return failure();
+    value = *timedValue;
   } else {
     // Piecewise constant: values[k] from times[k] on, 0 before the first.
     auto times = stimulus->getAttrOfType<DenseF64ArrayAttr>("times");
@@ -863,6 +873,36 @@ LogicalResult Converter::convertStimulus(nr::StimulusOp stimulus, double dt,
   builder.create<sm::StoreOp>(loc, field, phase.element, value);
   builder.create<sm::YieldOp>(loc);
   return success();
+}
+
+FailureOr<Value>
+Converter::timedStimulus(nr::StimulusOp stimulus, double dt,
+                         const llvm::StringMap<Region *> &args, Location loc) {
+  auto values = stimulus->getAttrOfType<DenseF64ArrayAttr>("values");
+  Region *interval = args.lookup("dt");
+  std::optional<double> sampling =
+      interval ? constantOf(*interval) : std::nullopt;
+  if (!values || values.empty() || !sampling || !(*sampling > 0))
+    return stimulus.emitError() << "a timed stimulus needs values and a "
+                                   "constant, positive sampling interval";
+  // Brian2's TimedArray: value k holds from k * interval, the first before
+  // and the last after the table. It rounds t / interval with a margin of
+  // 1/(2K) of a value, K >= 8 interval / dt a power of two, so that
+  // rounding errors in t never pick the wrong value; the same operations
+  // here give the same index.
+  double upsampling =
+      std::max(std::exp2(std::ceil(std::log2(8 / dt * *sampling))), 1.0);
+  upsampling = std::floor(upsampling);
+  double epsilon = *sampling / upsampling;
+  Value now = builder.create<sm::TimeOp>(loc, builder.getF64Type());
+  Value scaled = builder.create<arith::AddFOp>(
+      loc, builder.create<arith::DivFOp>(loc, now, f64(epsilon, loc)),
+      f64(0.5, loc));
+  Value index = builder.create<arith::DivFOp>(loc, scaled,
+                                              f64(upsampling, loc));
+  return builder
+      .create<sm::TableLookupOp>(loc, builder.getF64Type(), index, values)
+      .getResult();
 }
 
 LogicalResult Converter::convertStateRecord(nr::RecordOp record, double dt,

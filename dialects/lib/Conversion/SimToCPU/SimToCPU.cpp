@@ -291,13 +291,18 @@ private:
 
   /// A pointer to a constant f64 array holding `values` (one global per
   /// distinct table).
-  Value tablePointer(Location loc, ArrayRef<double> values) {
-    std::string &name = tableGlobals[std::vector<double>(values.begin(),
-                                                         values.end())];
+  /// A constant f64 array, in the kernels' module when `device` (a kernel
+  /// reads it from global memory), else in the host module.
+  Value tablePointer(Location loc, ArrayRef<double> values,
+                     bool device = false) {
+    std::string &name = tableGlobals[{device, std::vector<double>(
+                                                  values.begin(),
+                                                  values.end())}];
     if (name.empty()) {
       name = "__cajal_table" + std::to_string(stringCounter++);
       OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(module.getBody());
+      builder.setInsertionPointToStart(device ? kernels.getBody()
+                                              : module.getBody());
       auto type = LLVM::LLVMArrayType::get(f64, values.size());
       builder.create<LLVM::GlobalOp>(
           loc, type, /*isConstant=*/true, LLVM::Linkage::Internal, name,
@@ -308,7 +313,7 @@ private:
     }
     return builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
   }
-  std::map<std::vector<double>, std::string> tableGlobals;
+  std::map<std::pair<bool, std::vector<double>>, std::string> tableGlobals;
 
   /// Where pointers fetched once per function go: the start of the entry,
   /// or after a kernel's prologue.
@@ -1598,16 +1603,14 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
       index.replaceAllUsesWith(
           builder.create<arith::UIToFPOp>(loc, f64, state.step).getResult());
     } else if (auto lookup = dyn_cast<sm::TableLookupOp>(op)) {
-      if (state.kernel)
-        return op->emitError("table lookups (fixed-point arithmetic) are not "
-                             "supported by the CUDA target");
       ArrayRef<double> table = lookup.getTable();
       Value index = builder.create<arith::FPToSIOp>(loc, i64, lookup.getIndex());
       index = builder.create<arith::MaxSIOp>(loc, index, constI64(loc, 0));
       index = builder.create<arith::MinSIOp>(
           loc, index, constI64(loc, static_cast<int64_t>(table.size()) - 1));
       Value entry = builder.create<LLVM::GEPOp>(
-          loc, ptrType, f64, tablePointer(loc, table), ValueRange{index});
+          loc, ptrType, f64, tablePointer(loc, table, state.kernel),
+          ValueRange{index});
       lookup.replaceAllUsesWith(
           builder.create<LLVM::LoadOp>(loc, f64, entry).getResult());
     } else if (auto timestep = dyn_cast<sm::TimestepOp>(op)) {
