@@ -640,6 +640,116 @@ extern "C" int cajal_connect_fixed_total(
   });
 }
 
+extern "C" int cajal_connect_from_list(cajal_csr *out, uint64_t num_pre,
+                                       uint64_t num_post, uint64_t count,
+                                       const int64_t *pre,
+                                       const int64_t *post) {
+  const char *builder = "from_list";
+  const Shape shape{num_pre, num_post, false, 0, 0, true};
+  if (int status = checkCommon(out, shape, builder))
+    return status;
+  if (count > 0 && (!pre || !post))
+    return fail(CAJAL_ERROR_INVALID_ARGUMENT, "from_list: null pair list");
+  for (uint64_t k = 0; k < count; ++k)
+    if (pre[k] < 0 || uint64_t(pre[k]) >= num_pre || post[k] < 0 ||
+        uint64_t(post[k]) >= num_post)
+      return fail(CAJAL_ERROR_INVALID_ARGUMENT,
+                  "from_list: pair %llu (%lld, %lld) is outside the %llu x "
+                  "%llu neurons of the projection",
+                  (unsigned long long)k, (long long)pre[k],
+                  (long long)post[k], (unsigned long long)num_pre,
+                  (unsigned long long)num_post);
+  if (count > SIZE_MAX / sizeof(uint32_t))
+    return outOfMemory(builder);
+  return guarded(builder, [&] {
+    // Counting sort by row, then each row's targets in order.
+    CsrArrays csr;
+    if (!csr.allocate(num_pre, count))
+      return outOfMemory(builder);
+    uint64_t *offsets = csr.offsets();
+    for (uint64_t k = 0; k < count; ++k)
+      ++offsets[size_t(pre[k]) + 1];
+    for (uint64_t i = 0; i < num_pre; ++i)
+      offsets[i + 1] += offsets[i];
+    std::vector<uint64_t> cursor(offsets, offsets + num_pre);
+    uint32_t *targets = csr.targets();
+    for (uint64_t k = 0; k < count; ++k)
+      targets[cursor[size_t(pre[k])]++] = uint32_t(post[k]);
+    for (uint64_t i = 0; i < num_pre; ++i)
+      std::sort(targets + offsets[i], targets + offsets[i + 1]);
+    csr.setSize(count);
+    csr.release(out, shape);
+    return int(CAJAL_OK);
+  });
+}
+
+extern "C" int cajal_connect_by_probability(
+    cajal_csr *out, uint64_t num_pre, uint64_t num_post, int same_population,
+    uint64_t pre_begin, uint64_t post_begin, int allow_autapses,
+    cajal_row_probabilities probabilities, void *context, uint64_t seed,
+    uint32_t stream) {
+  const char *builder = "probability";
+  const Shape shape{num_pre,   num_post,   same_population != 0,
+                    pre_begin, post_begin, allow_autapses != 0};
+  if (int status = checkCommon(out, shape, builder))
+    return status;
+  if (!probabilities)
+    return fail(CAJAL_ERROR_INVALID_ARGUMENT,
+                "probability: no probability function");
+  const Key key{seed, stream};
+  return guarded(builder, [&] {
+    // Each part fills a contiguous share of rows into its own buffer (a
+    // row's size is known only once its pairs are drawn); the buffers are
+    // then copied into one table in row order.
+    uint64_t pairs;
+    if (__builtin_mul_overflow(num_pre, num_post, &pairs))
+      pairs = UINT64_MAX;
+    const unsigned threads = unsigned(std::min<uint64_t>(
+        builderThreads(), std::max<uint64_t>(1, pairs >> 16)));
+    std::vector<std::vector<uint32_t>> partTargets(threads);
+    std::vector<uint64_t> rowSizes(num_pre);
+    runInParts(threads, [&](unsigned part, unsigned parts) {
+      const uint64_t first = num_pre * part / parts;
+      const uint64_t last = num_pre * (part + 1) / parts;
+      std::vector<double> p(num_post);
+      std::vector<uint32_t> &mine = partTargets[part];
+      for (uint64_t i = first; i < last; ++i) {
+        if (num_post > 0)
+          probabilities(context, pre_begin + i, post_begin,
+                        post_begin + num_post, p.data());
+        const size_t before = mine.size();
+        const Allowed allowed = shape.rowTargets(i);
+        for (uint64_t j = 0; j < num_post; ++j) {
+          if (j == allowed.excluded)
+            continue;
+          // u < p without a draw where the answer is known.
+          if (p[j] >= 1.0 || (p[j] > 0.0 && key.uniform(i, j) < p[j]))
+            mine.push_back(uint32_t(j));
+        }
+        rowSizes[i] = mine.size() - before;
+      }
+    });
+    CsrArrays csr;
+    uint64_t total = 0;
+    for (const std::vector<uint32_t> &part : partTargets)
+      total += part.size();
+    if (!csr.allocate(num_pre, total))
+      return outOfMemory(builder);
+    uint64_t *offsets = csr.offsets();
+    for (uint64_t i = 0; i < num_pre; ++i)
+      offsets[i + 1] = offsets[i] + rowSizes[i];
+    uint32_t *targets = csr.targets();
+    for (std::vector<uint32_t> &part : partTargets) {
+      std::copy(part.begin(), part.end(), targets);
+      targets += part.size();
+      std::vector<uint32_t>().swap(part);
+    }
+    csr.setSize(total);
+    csr.release(out, shape);
+    return int(CAJAL_OK);
+  });
+}
+
 extern "C" void cajal_csr_free(cajal_csr *csr) {
   if (!csr)
     return;

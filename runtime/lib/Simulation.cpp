@@ -737,30 +737,73 @@ extern "C" int32_t cajal_sim_add_population(cajal_sim *sim, const char *name,
   });
 }
 
+/// Whether a table's name, populations and ranges are valid; reports them
+/// if not.
+static bool checkConnectivityRanges(cajal_sim *sim, const char *name,
+                                    int32_t pre, uint64_t pre_begin,
+                                    uint64_t pre_end, int32_t post,
+                                    uint64_t post_begin, uint64_t post_end) {
+  if (!checkName(sim, sim->Connectivities, name, "connectivity"))
+    return false;
+  for (auto [pop, begin, end, side] :
+       {std::make_tuple(pre, pre_begin, pre_end, "source"),
+        std::make_tuple(post, post_begin, post_end, "target")}) {
+    if (!sim->validPopulation(pop)) {
+      setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                  "connectivity %s: no %s population with id %d", name, side,
+                  int(pop));
+      return false;
+    }
+    const Population &population = sim->Populations[size_t(pop)];
+    if (begin > end || end > population.Size) {
+      setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
+                  "connectivity %s: %s range [%llu, %llu) is not within "
+                  "population %s of %llu neurons",
+                  name, side, (unsigned long long)begin,
+                  (unsigned long long)end, population.Name.c_str(),
+                  (unsigned long long)population.Size);
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Keeps a built table (or reports the builder's failure). Returns its id
+/// or -1.
+static int32_t storeConnectivity(cajal_sim *sim, const char *name,
+                                 int32_t pre, int32_t post, int status,
+                                 cajal_csr &csr) {
+  if (status != CAJAL_OK) {
+    const std::string message = cajal_last_error();
+    cajal_csr_free(&csr);
+    return setupFailed(sim, status, "connectivity %s: %s", name,
+                       message.c_str());
+  }
+  return guardedSetup(sim, name, [&] {
+    Connectivity conn;
+    conn.Name = name;
+    conn.Pre = pre;
+    conn.Post = post;
+    try {
+      sim->Connectivities.push_back(std::move(conn));
+    } catch (...) {
+      cajal_csr_free(&csr);
+      throw;
+    }
+    sim->Connectivities.back().Csr = csr;
+    return int32_t(sim->Connectivities.size() - 1);
+  });
+}
+
 extern "C" int32_t
 cajal_sim_add_connectivity(cajal_sim *sim, const char *name, int32_t pre,
                            uint64_t pre_begin, uint64_t pre_end, int32_t post,
                            uint64_t post_begin, uint64_t post_end, int32_t rule,
                            double arg, int32_t autapses, int32_t multapses,
                            uint32_t stream) {
-  if (!checkName(sim, sim->Connectivities, name, "connectivity"))
+  if (!checkConnectivityRanges(sim, name, pre, pre_begin, pre_end, post,
+                               post_begin, post_end))
     return -1;
-  for (auto [pop, begin, end, side] :
-       {std::make_tuple(pre, pre_begin, pre_end, "source"),
-        std::make_tuple(post, post_begin, post_end, "target")}) {
-    if (!sim->validPopulation(pop))
-      return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
-                         "connectivity %s: no %s population with id %d", name,
-                         side, int(pop));
-    const Population &population = sim->Populations[size_t(pop)];
-    if (begin > end || end > population.Size)
-      return setupFailed(
-          sim, CAJAL_ERROR_INVALID_ARGUMENT,
-          "connectivity %s: %s range [%llu, %llu) is not within population "
-          "%s of %llu neurons",
-          name, side, (unsigned long long)begin, (unsigned long long)end,
-          population.Name.c_str(), (unsigned long long)population.Size);
-  }
   // k and n are counts: non-negative integers that fit in 64 bits.
   const bool isCount = rule == CAJAL_RULE_FIXED_INDEGREE ||
                        rule == CAJAL_RULE_FIXED_OUTDEGREE ||
@@ -811,26 +854,54 @@ cajal_sim_add_connectivity(cajal_sim *sim, const char *name, int32_t pre,
     return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
                        "connectivity %s: unknown rule %d", name, int(rule));
   }
-  if (status != CAJAL_OK) {
-    const std::string message = cajal_last_error();
-    cajal_csr_free(&csr);
-    return setupFailed(sim, status, "connectivity %s: %s", name,
-                       message.c_str());
-  }
-  return guardedSetup(sim, name, [&] {
-    Connectivity conn;
-    conn.Name = name;
-    conn.Pre = pre;
-    conn.Post = post;
-    try {
-      sim->Connectivities.push_back(std::move(conn));
-    } catch (...) {
-      cajal_csr_free(&csr);
-      throw;
-    }
-    sim->Connectivities.back().Csr = csr;
-    return int32_t(sim->Connectivities.size() - 1);
-  });
+  return storeConnectivity(sim, name, pre, post, status, csr);
+}
+
+extern "C" int32_t cajal_sim_add_connectivity_list(
+    cajal_sim *sim, const char *name, int32_t pre, uint64_t pre_begin,
+    uint64_t pre_end, int32_t post, uint64_t post_begin, uint64_t post_end,
+    uint64_t count, const int64_t *pre_indices, const int64_t *post_indices) {
+  if (!checkConnectivityRanges(sim, name, pre, pre_begin, pre_end, post,
+                               post_begin, post_end))
+    return -1;
+  cajal_csr csr = {};
+  const int status =
+      cajal_connect_from_list(&csr, pre_end - pre_begin, post_end - post_begin,
+                              count, pre_indices, post_indices);
+  return storeConnectivity(sim, name, pre, post, status, csr);
+}
+
+/// The context of cajal_connect_by_probability: the generated function and
+/// its simulation.
+struct ProbabilityContext {
+  cajal_sim *Sim;
+  cajal_sim_row_probabilities Function;
+};
+
+static void rowProbabilities(void *context, uint64_t pre_index,
+                             uint64_t post_first, uint64_t post_end,
+                             double *probabilities) {
+  auto *probability = static_cast<ProbabilityContext *>(context);
+  probability->Function(probability->Sim, pre_index, post_first, post_end,
+                        probabilities);
+}
+
+extern "C" int32_t cajal_sim_add_connectivity_probability(
+    cajal_sim *sim, const char *name, int32_t pre, uint64_t pre_begin,
+    uint64_t pre_end, int32_t post, uint64_t post_begin, uint64_t post_end,
+    cajal_sim_row_probabilities probabilities, int32_t autapses,
+    uint32_t stream) {
+  if (!checkConnectivityRanges(sim, name, pre, pre_begin, pre_end, post,
+                               post_begin, post_end))
+    return -1;
+  cajal_csr csr = {};
+  ProbabilityContext context{sim, probabilities};
+  const BuilderThreadsScope threads(sim->Threads);
+  const int status = cajal_connect_by_probability(
+      &csr, pre_end - pre_begin, post_end - post_begin, pre == post,
+      pre_begin, post_begin, autapses,
+      probabilities ? rowProbabilities : nullptr, &context, sim->Seed, stream);
+  return storeConnectivity(sim, name, pre, post, status, csr);
 }
 
 extern "C" int32_t cajal_sim_add_field(cajal_sim *sim, const char *name,

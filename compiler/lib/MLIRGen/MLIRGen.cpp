@@ -541,9 +541,11 @@ void NeuroGen::genPopulation(const PopulationDecl &pop) {
         ix.push_back(static_cast<int64_t>(v));
       op.setIndicesAttr(builder.getDenseI64ArrayAttr(ix));
     }
-    if (const Argument *file = findArgument(args, "file"))
-      if (auto *str = llvm::dyn_cast<StringExpr>(file->value.get()))
-        op.setFileAttr(builder.getStringAttr(str->value));
+    if (findArgument(args, "file")) {
+      // Sema has read the file: its spikes are part of the model.
+      op.setTimesAttr(builder.getDenseF64ArrayAttr(pop.fileTimes));
+      op.setIndicesAttr(builder.getDenseI64ArrayAttr(pop.fileIndices));
+    }
     return;
   }
   DictionaryAttr placement;
@@ -597,6 +599,10 @@ void NeuroGen::genProjection(const ProjectionDecl &proj, unsigned index) {
   }
 
   std::string rule = proj.userRule ? proj.userRule->name : proj.rule->callee;
+  // Sema has read a connection file: its pairs are a list.
+  bool fromFile = rule == "from_file";
+  if (fromFile)
+    rule = "from_list";
   bool autapses = true, multapses = true;
   for (const Argument &arg : proj.rule->args) {
     std::string argName = arg.boundName.empty() ? arg.name : arg.boundName;
@@ -617,6 +623,12 @@ void NeuroGen::genProjection(const ProjectionDecl &proj, unsigned index) {
     std::string argName = arg.boundName.empty() ? arg.name : arg.boundName;
     if (argName == "autapses" || argName == "multapses")
       continue;
+    if (fromFile) {
+      op->setAttr("pre_indices", builder.getDenseI64ArrayAttr(proj.filePre));
+      op->setAttr("post_indices",
+                  builder.getDenseI64ArrayAttr(proj.filePost));
+      continue;
+    }
     const Expr &value = *arg.value;
     if (value.valueKind == ValueKind::List) {
       SmallVector<int64_t> ix;

@@ -10,6 +10,7 @@
 
 #include "SemaInternal.h"
 
+#include "cajal/Sema/DataFile.h"
 #include "cajal/Sema/ODEAnalysis.h"
 
 #include "cajal/Units/UnitTable.h"
@@ -123,7 +124,9 @@ private:
   }
   /// A scope with a model's parameters and constants over `parent`.
   Scope &modelParameterScope(const ModelDecl &model, const Scope *parent);
-  void checkFileArgument(Expr &expr, Module &module);
+  /// The path a file argument names (relative to the model's folder), if
+  /// the file exists; reports it otherwise.
+  std::optional<std::string> checkFileArgument(Expr &expr, Module &module);
   void checkArgTypes(llvm::StringMap<Argument *> &bound,
                      llvm::ArrayRef<ArgSpec> specs, const ExprContext &ctx);
   int64_t sizeOf(const PopulationRef &ref) const {
@@ -791,18 +794,30 @@ void Sema::checkNetwork(NetworkDecl &network, Module &module) {
   }
 }
 
-void Sema::checkFileArgument(Expr &expr, Module &module) {
+std::optional<std::string> Sema::checkFileArgument(Expr &expr,
+                                                   Module &module) {
   auto *str = llvm::dyn_cast<StringExpr>(&expr);
   if (!str)
-    return;
+    return std::nullopt;
   llvm::SmallString<256> path(str->value);
   if (!llvm::sys::path::is_absolute(path)) {
     path = llvm::sys::path::parent_path(module.path);
     llvm::sys::path::append(path, str->value);
   }
-  if (!llvm::sys::fs::exists(path))
+  if (!llvm::sys::fs::exists(path)) {
     diags.error(expr.getLoc(), "file '" + str->value + "' does not exist (" +
                                    "looked for " + path.str().str() + ")");
+    return std::nullopt;
+  }
+  if (llvm::sys::fs::is_directory(path)) {
+    diags.error(expr.getLoc(), "'" + str->value + "' is a folder, not a file");
+    return std::nullopt;
+  }
+  if (!llvm::sys::fs::is_regular_file(path)) {
+    diags.error(expr.getLoc(), "'" + str->value + "' is not a regular file");
+    return std::nullopt;
+  }
+  return path.str().str();
 }
 
 void Sema::checkArgTypes(llvm::StringMap<Argument *> &bound,
@@ -912,11 +927,17 @@ void Sema::checkPopulation(PopulationDecl &pop, const ExprContext &netCtx,
     checkArgTypes(bound, specs, netCtx);
     Argument *times = bound.lookup("times"), *indices = bound.lookup("indices");
     Argument *file = bound.lookup("file");
+    std::optional<NumberTable> spikes;
     if (file) {
-      checkFileArgument(*file->value, module);
+      std::optional<std::string> path = checkFileArgument(*file->value, module);
       if (times || indices)
         diags.error(gen.getLoc(), "spike_times takes either a file or "
                                   "times and indices, not both");
+      else if (path)
+        spikes = readNumberTable(*path, {"i", "t"}, diags,
+                                 file->value->getLoc());
+      if (!spikes)
+        return;
     } else if (!times || !indices) {
       diags.error(gen.getLoc(), "spike_times needs times = [...] and "
                                 "indices = [...], or file = \"...\"");
@@ -941,6 +962,26 @@ void Sema::checkPopulation(PopulationDecl &pop, const ExprContext &netCtx,
           if (e->constant && *e->constant < 0)
             diags.error(e->getLoc(), "spike times must not be negative");
     }
+    if (spikes) {
+      // Rows `i,t`: a neuron index and a time in seconds (the format of the
+      // spike recorders' CSV files).
+      std::optional<int64_t> limit = constantOf(bound, "count");
+      std::optional<std::vector<int64_t>> ix = indexColumn(
+          *spikes, 0, limit ? *limit : -1, "neuron index", diags);
+      if (!ix)
+        return;
+      for (size_t row = 0; row < spikes->numRows(); ++row) {
+        double t = spikes->at(row, 1);
+        if (t < 0) {
+          diags.error(spikes->locationOf(row, 1),
+                      "spike times must not be negative");
+          return;
+        }
+        pop.fileTimes.push_back(t);
+        count = std::max<int64_t>(count, (*ix)[row] + 1);
+      }
+      pop.fileIndices = std::move(*ix);
+    }
     if (auto explicitCount = constantOf(bound, "count")) {
       if (count > *explicitCount)
         diags.error(gen.getLoc(), "an index is out of range for count " +
@@ -949,8 +990,12 @@ void Sema::checkPopulation(PopulationDecl &pop, const ExprContext &netCtx,
     }
     if (count > 0)
       pop.count = count;
-    else if (!file)
-      diags.error(gen.getLoc(), "spike_times needs at least one neuron");
+    else
+      diags.error(gen.getLoc(), file ? "the spike file has no spikes; give "
+                                       "the number of neurons as 'count = "
+                                       "...'"
+                                     : "spike_times needs at least one "
+                                       "neuron");
     return;
   }
 
@@ -1508,7 +1553,20 @@ void Sema::checkRule(ProjectionDecl &proj, const ExprContext &netCtx,
     }
     if (callee == "from_file")
       if (Argument *file = bound.lookup("file"))
-        checkFileArgument(*file->value, module);
+        if (std::optional<std::string> path =
+                checkFileArgument(*file->value, module))
+          if (std::optional<NumberTable> pairs = readNumberTable(
+                  *path, {"i", "j"}, diags, file->value->getLoc())) {
+            // Rows `i,j`: indices within the pre- and postsynaptic ranges.
+            auto pre = indexColumn(*pairs, 0, preSize,
+                                   "presynaptic index", diags);
+            auto post = indexColumn(*pairs, 1, postSize,
+                                    "postsynaptic index", diags);
+            if (pre && post) {
+              proj.filePre = std::move(*pre);
+              proj.filePost = std::move(*post);
+            }
+          }
   }
   if (needsPositions)
     for (PopulationRef *ref : {&proj.pre, &proj.post})

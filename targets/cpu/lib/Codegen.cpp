@@ -82,6 +82,8 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
 #define CAJAL_SYMBOL(name) add(#name, &name)
   CAJAL_SYMBOL(cajal_sim_add_population);
   CAJAL_SYMBOL(cajal_sim_add_connectivity);
+  CAJAL_SYMBOL(cajal_sim_add_connectivity_list);
+  CAJAL_SYMBOL(cajal_sim_add_connectivity_probability);
   CAJAL_SYMBOL(cajal_sim_add_field);
   CAJAL_SYMBOL(cajal_sim_add_ring);
   CAJAL_SYMBOL(cajal_sim_add_ring_manual);

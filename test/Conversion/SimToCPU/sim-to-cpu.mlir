@@ -587,3 +587,43 @@ sim.program @Neighbours attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1
   sim.step {
   }
 }
+
+// -----
+
+// Listed pairs are two constant i64 arrays; a rule by probability is a
+// function that fills one row's probabilities (j from post_first to
+// post_end), handed to the runtime's builder.
+// CHECK-LABEL: func.func @cajal_model_setup
+// CHECK: %[[PRE:.*]] = llvm.mlir.addressof @__cajal_i64s{{[0-9]+}}
+// CHECK: %[[POST:.*]] = llvm.mlir.addressof @__cajal_i64s{{[0-9]+}}
+// CHECK: llvm.call @cajal_sim_add_connectivity_list(%arg0, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[PRE]], %[[POST]])
+// CHECK: %[[F:.*]] = constant @cajal_model_probability_1 : (!llvm.ptr, i64, i64, i64, !llvm.ptr) -> ()
+// CHECK: call @cajal_sim_add_connectivity_probability(%arg0, {{.*}}, %[[F]], %{{.*}}, %{{.*}})
+// CHECK: func.func private @cajal_model_probability_1(%[[SIM:.*]]: !llvm.ptr, %[[I:.*]]: i64, %[[FIRST:.*]]: i64, %[[END:.*]]: i64, %[[OUT:.*]]: !llvm.ptr)
+// CHECK-DAG: %[[HALF:.*]] = arith.constant 5.000000e-01 : f64
+// CHECK-DAG: %[[ROW:.*]] = arith.index_castui %[[I]] : i64 to index
+// CHECK-DAG: %[[LO:.*]] = arith.index_castui %[[FIRST]] : i64 to index
+// CHECK-DAG: %[[HI:.*]] = arith.index_castui %[[END]] : i64 to index
+// CHECK: scf.for %[[J:.*]] = %[[LO]] to %[[HI]]
+// CHECK: %[[SAME:.*]] = arith.cmpi eq, %[[ROW]], %[[J]] : index
+// CHECK: %[[P:.*]] = arith.select %[[SAME]], %{{.*}}, %[[HALF]] : f64
+// CHECK: %[[K:.*]] = arith.subi %[[J]], %[[LO]] : index
+// CHECK: %[[K64:.*]] = arith.index_cast %[[K]] : index to i64
+// CHECK: %[[AT:.*]] = llvm.getelementptr %[[OUT]][%[[K64]]]
+// CHECK: llvm.store %[[P]], %[[AT]] : f64, !llvm.ptr
+sim.program @Rules attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %half = arith.constant 0.5 : f64
+  sim.population @P[10] {
+    sim.field @v state unit "V"
+  }
+  sim.connectivity @listed @P [0, 10] -> @P [5, 10] rule "from_list" {pre_indices = array<i64: 1, 9>, post_indices = array<i64: 4, 0>} {autapses = true, multapses = true, stream = 4 : i64}
+  sim.connectivity @near @P [0, 10] -> @P [0, 10] rule "probability" {} {autapses = false, multapses = true, stream = 5 : i64} probability {
+  ^bb0(%i: index, %j: index):
+    %same = arith.cmpi eq, %i, %j : index
+    %one = arith.constant 1.0 : f64
+    %p = arith.select %same, %one, %half : f64
+    sim.yield %p : f64
+  }
+  sim.step {
+  }
+}

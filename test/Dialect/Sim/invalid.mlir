@@ -555,3 +555,65 @@ sim.program @Walks attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i6
     }
   }
 }
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  // expected-error @+1 {{rule 'probability' needs a region}}
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "probability" {} {autapses = true, multapses = true, stream = 0 : i64}
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  // expected-error @+1 {{only rule 'probability' has a region}}
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "all_to_all" {} {autapses = true, multapses = true, stream = 0 : i64} probability {
+  ^bb0(%i: index, %j: index):
+    %p = arith.constant 1.0 : f64
+    sim.yield %p : f64
+  }
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  // expected-error @+1 {{the probability region must yield one f64}}
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "probability" {} {autapses = true, multapses = true, stream = 0 : i64} probability {
+  ^bb0(%i: index, %j: index):
+    sim.yield
+  }
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  // expected-error @+1 {{rule 'from_list' needs i64 arrays 'pre_indices' and 'post_indices' of one length}}
+  sim.connectivity @c @P [0, 10] -> @P [0, 10] rule "from_list" {pre_indices = array<i64: 1, 2>, post_indices = array<i64: 3>} {autapses = true, multapses = true, stream = 0 : i64}
+  sim.step {
+  }
+}
+
+// -----
+
+sim.program @A attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  sim.population @P[10] {
+  }
+  // expected-error @+1 {{post index 5 is outside the range of 5 neurons}}
+  sim.connectivity @c @P [0, 10] -> @P [5, 10] rule "from_list" {pre_indices = array<i64: 1>, post_indices = array<i64: 5>} {autapses = true, multapses = true, stream = 0 : i64}
+  sim.step {
+  }
+}

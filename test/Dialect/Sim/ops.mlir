@@ -21,6 +21,22 @@ sim.program @CUBA attributes {dt = 1.0e-4 : f64, steps = 10000 : i64, seed = 1 :
   }
   // CHECK: sim.connectivity @exc @P [0, 3200] -> @P [0, 4000] rule "fixed_probability" {p = 2.000000e-02 : f64} {autapses = true, multapses = false, stream = 0 : i64}
   sim.connectivity @exc @P [0, 3200] -> @P [0, 4000] rule "fixed_probability" {p = 0.02 : f64} {autapses = true, multapses = false, stream = 0 : i64}
+  // Listed pairs, and a probability of the neurons' indices.
+  // CHECK: sim.connectivity @listed @P [0, 10] -> @P [5, 10] rule "from_list" {post_indices = array<i64: 4, 0>, pre_indices = array<i64: 1, 9>}
+  sim.connectivity @listed @P [0, 10] -> @P [5, 10] rule "from_list" {pre_indices = array<i64: 1, 9>, post_indices = array<i64: 4, 0>} {autapses = true, multapses = true, stream = 4 : i64}
+  // CHECK: sim.connectivity @near @P [0, 100] -> @P [0, 100] rule "probability" {} {autapses = false, multapses = true, stream = 5 : i64} probability {
+  // CHECK-NEXT: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index):
+  // CHECK: %[[SAME:.*]] = arith.cmpi eq, %[[I]], %[[J]] : index
+  // CHECK: %[[P:.*]] = arith.select %[[SAME]]
+  // CHECK-NEXT: sim.yield %[[P]] : f64
+  sim.connectivity @near @P [0, 100] -> @P [0, 100] rule "probability" {} {autapses = false, multapses = true, stream = 5 : i64} probability {
+  ^bb0(%i: index, %j: index):
+    %same = arith.cmpi eq, %i, %j : index
+    %one = arith.constant 1.0 : f64
+    %half = arith.constant 0.5 : f64
+    %p = arith.select %same, %one, %half : f64
+    sim.yield %p : f64
+  }
   // CHECK: sim.synapses @exc_w of @exc {
   // CHECK-NEXT: sim.field @w parameter unit "V"
   sim.synapses @exc_w of @exc {

@@ -233,6 +233,9 @@ public:
   // Sema.
   const ModelDecl *model = nullptr;
   std::optional<int64_t> count;
+  /// Spikes read from `spike_times(file = ...)`: times (s) and indices.
+  std::vector<double> fileTimes;
+  std::vector<int64_t> fileIndices;
 };
 
 /// `view E = P[0:3200]`.
@@ -265,6 +268,9 @@ public:
   // Sema.
   const ModelDecl *synapse = nullptr;
   const ModelDecl *userRule = nullptr; ///< A `connectivity` declaration.
+  /// Pairs read from `from_file(...)`, indices within the pre and post
+  /// ranges.
+  std::vector<int64_t> filePre, filePost;
 };
 
 /// `stimulus [name =] P.x = e` / `+= e`.

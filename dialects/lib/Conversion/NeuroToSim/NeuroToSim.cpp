@@ -20,6 +20,7 @@
 
 #include "llvm/ADT/StringSet.h"
 
+#include <array>
 #include <cmath>
 
 namespace cajal {
@@ -114,6 +115,21 @@ private:
   ModuleOp module;
   OpBuilder builder;
   int64_t nextStream = 0;
+  /// The random stream of each population placed at random (random_box).
+  llvm::StringMap<int64_t> positionStreams;
+
+  /// Fills the `probability` region of a sim.connectivity (block arguments:
+  /// the pre and post neurons' indices in their populations) from a neuro
+  /// probability expression: `neuro.get self` of a rule parameter reads
+  /// `parameters`, `i`/`j` the indices, `distance` the neurons' positions.
+  LogicalResult buildProbability(Region &expression, Region &probability,
+                                 nr::ProjectionOp proj,
+                                 const llvm::StringMap<double> &parameters);
+  /// The position (x, y, z in m) of neuron `index` of population `pop`
+  /// from its placement.
+  FailureOr<std::array<Value, 3>> positionOf(nr::PopulationOp pop,
+                                             Value index, Location loc,
+                                             Operation *user);
 };
 
 FailureOr<SmallVector<Value>> Converter::inlineRegion(Region &region,
@@ -567,6 +583,27 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
              << "synapse equations that read the pre- or postsynaptic "
                 "neuron are not converted to sim yet";
   }
+  // A rule by probability: a user-defined rule's expression (of its
+  // parameters) or the argument of distance_probability.
+  Region *probabilityExpression = nullptr;
+  auto userRule = lookup<nr::ConnectivityOp>(
+      FlatSymbolRefAttr::get(builder.getContext(), proj.getRule()));
+  llvm::StringMap<double> ruleParameters;
+  if (userRule) {
+    Block &ruleBody = userRule.getBody().front();
+    for (auto param : ruleBody.getOps<nr::ParameterOp>())
+      if (std::optional<double> value =
+              param.getDefault().empty()
+                  ? std::nullopt
+                  : constantOf(param.getDefault()))
+        ruleParameters[param.getSymName()] = *value;
+    for (auto probability : ruleBody.getOps<nr::ProbabilityOp>())
+      probabilityExpression = &probability.getProbability();
+    if (!probabilityExpression)
+      return userRule.emitError() << "connectivity rule '"
+                                  << userRule.getSymName()
+                                  << "' has no probability";
+  }
   // Rule arguments must be numbers: the table is built at set-up.
   SmallVector<NamedAttribute> args;
   int64_t delaySteps = 0;
@@ -574,10 +611,18 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
   llvm::StringMap<Region *> assigns;
   for (Operation &op : proj.getBody().front()) {
     if (auto arg = dyn_cast<nr::ArgumentOp>(op)) {
+      if (proj.getRule() == "distance_probability" && arg.getName() == "p") {
+        probabilityExpression = &arg.getValue();
+        continue;
+      }
       std::optional<double> value = constantOf(arg.getValue());
       if (!value)
         return arg.emitError() << "rule argument '" << arg.getName()
                                << "' must be a constant to convert to sim";
+      if (userRule) {
+        ruleParameters[arg.getName()] = *value;
+        continue;
+      }
       args.push_back(builder.getNamedAttr(arg.getName(),
                                           builder.getF64FloatAttr(*value)));
     } else if (auto delay = dyn_cast<nr::DelayOp>(op)) {
@@ -604,9 +649,17 @@ LogicalResult Converter::convertProjection(nr::ProjectionOp proj,
   auto table = builder.create<sm::ConnectivityOp>(
       loc, builder.getStringAttr(tableName), proj.getPreAttr(),
       proj.getPreRangeAttr(), proj.getPostAttr(), proj.getPostRangeAttr(),
-      proj.getRuleAttr(), builder.getDictionaryAttr(args),
-      builder.getI64IntegerAttr(stream), proj.getAutapsesAttr(),
-      proj.getMultapsesAttr());
+      probabilityExpression ? builder.getStringAttr("probability")
+                            : proj.getRuleAttr(),
+      builder.getDictionaryAttr(args), builder.getI64IntegerAttr(stream),
+      proj.getAutapsesAttr(), proj.getMultapsesAttr());
+  if (probabilityExpression) {
+    OpBuilder::InsertionGuard guard(builder);
+    if (failed(buildProbability(*probabilityExpression,
+                                table.getProbability(), proj,
+                                ruleParameters)))
+      return failure();
+  }
   auto group = builder.create<sm::SynapsesOp>(loc, groupName,
                                               table.getSymNameAttr());
   Block &groupFields = group.getFields().emplaceBlock();
@@ -873,6 +926,152 @@ LogicalResult Converter::convertStimulus(nr::StimulusOp stimulus, double dt,
   builder.create<sm::StoreOp>(loc, field, phase.element, value);
   builder.create<sm::YieldOp>(loc);
   return success();
+}
+
+FailureOr<std::array<Value, 3>>
+Converter::positionOf(nr::PopulationOp pop, Value index, Location loc,
+                      Operation *user) {
+  DictionaryAttr placement = pop.getPlacementAttr();
+  auto number = [&](StringRef name) -> std::optional<double> {
+    if (auto value = placement ? placement.getAs<FloatAttr>(name) : nullptr)
+      return value.getValueAsDouble();
+    return std::nullopt;
+  };
+  auto kind = placement ? placement.getAs<StringAttr>("kind") : nullptr;
+  if (!kind)
+    return user->emitError() << "'distance' needs neuron positions, but "
+                                "population '"
+                             << pop.getSymName() << "' has no placement";
+  Type f64Type = builder.getF64Type();
+  std::array<Value, 3> position;
+  if (kind.getValue() == "grid") {
+    // Neuron n at (n mod nx, (n / nx) mod ny, n / (nx ny)) * spacing.
+    std::optional<double> nx = number("nx"), spacing = number("spacing");
+    if (!nx || !spacing)
+      return user->emitError() << "the grid of population '"
+                               << pop.getSymName()
+                               << "' needs constant nx and spacing";
+    int64_t columns = static_cast<int64_t>(*nx);
+    int64_t rows = static_cast<int64_t>(number("ny").value_or(1));
+    Value n = builder.create<arith::IndexCastOp>(loc, builder.getI64Type(),
+                                                 index);
+    auto i64 = [&](int64_t v) {
+      return builder.create<arith::ConstantOp>(loc,
+                                               builder.getI64IntegerAttr(v));
+    };
+    Value cells[3] = {
+        builder.create<arith::RemUIOp>(loc, n, i64(columns)),
+        builder.create<arith::RemUIOp>(
+            loc, builder.create<arith::DivUIOp>(loc, n, i64(columns)),
+            i64(rows)),
+        builder.create<arith::DivUIOp>(loc, n, i64(columns * rows))};
+    for (int axis = 0; axis < 3; ++axis)
+      position[axis] = builder.create<arith::MulFOp>(
+          loc, builder.create<arith::UIToFPOp>(loc, f64Type, cells[axis]),
+          f64(*spacing, loc));
+    return position;
+  }
+  if (kind.getValue() == "random_box") {
+    // Uniform in [0, width) x [0, height) x [0, depth), one stream per
+    // population: a neuron has one position in every projection.
+    auto [entry, inserted] =
+        positionStreams.try_emplace(pop.getSymName(), nextStream);
+    if (inserted)
+      nextStream += 3;
+    const char *extents[] = {"width", "height", "depth"};
+    for (int axis = 0; axis < 3; ++axis) {
+      std::optional<double> extent = number(extents[axis]);
+      position[axis] =
+          extent ? builder
+                       .create<sm::RandomOp>(
+                           loc, f64Type, "uniform", entry->second + axis,
+                           index, ValueRange{f64(0, loc), f64(*extent, loc)})
+                       .getResult()
+                 : f64(0, loc);
+    }
+    return position;
+  }
+  return user->emitError() << "placement '" << kind.getValue()
+                           << "' gives no positions yet";
+}
+
+LogicalResult
+Converter::buildProbability(Region &expression, Region &probability,
+                            nr::ProjectionOp proj,
+                            const llvm::StringMap<double> &parameters) {
+  Location loc = proj.getLoc();
+  Block *block = builder.createBlock(&probability);
+  Value pre = block->addArgument(builder.getIndexType(), loc);
+  Value post = block->addArgument(builder.getIndexType(), loc);
+  IRMapping mapping;
+  Value distance;
+  for (Operation &op : expression.front()) {
+    if (auto yield = dyn_cast<nr::YieldOp>(op)) {
+      builder.create<sm::YieldOp>(
+          loc, ValueRange{mapping.lookupOrDefault(yield.getOperand(0))});
+      return success();
+    }
+    if (auto get = dyn_cast<nr::GetOp>(op)) {
+      auto value = parameters.find(get.getName());
+      if (get.getSide() != nr::Side::self || value == parameters.end())
+        return get.emitError() << "a connection probability may read the "
+                                  "rule's parameters, i, j and distance only";
+      mapping.map(get.getResult(), f64(value->second, get.getLoc()));
+      continue;
+    }
+    if (auto builtin = dyn_cast<nr::BuiltinOp>(op)) {
+      Location at = builtin.getLoc();
+      Value value;
+      switch (builtin.getBuiltin()) {
+      case nr::Builtin::pre_index:
+        value = indexToF64(pre, at);
+        break;
+      case nr::Builtin::post_index:
+        value = indexToF64(post, at);
+        break;
+      case nr::Builtin::distance: {
+        if (!distance) {
+          auto prePop = SymbolTable::lookupNearestSymbolFrom<nr::PopulationOp>(
+              proj, proj.getPreAttr());
+          auto postPop = SymbolTable::lookupNearestSymbolFrom<nr::PopulationOp>(
+              proj, proj.getPostAttr());
+          if (!prePop || !postPop)
+            return builtin.emitError() << "'distance' needs populations "
+                                          "with positions";
+          FailureOr<std::array<Value, 3>> from =
+              positionOf(prePop, pre, at, builtin);
+          if (failed(from))
+            return failure();
+          FailureOr<std::array<Value, 3>> to =
+              positionOf(postPop, post, at, builtin);
+          if (failed(to))
+            return failure();
+          Value sum = f64(0, at);
+          for (int axis = 0; axis < 3; ++axis) {
+            Value d = builder.create<arith::SubFOp>(at, (*to)[axis],
+                                                    (*from)[axis]);
+            sum = builder.create<arith::AddFOp>(
+                at, sum, builder.create<arith::MulFOp>(at, d, d));
+          }
+          distance = builder.create<math::SqrtOp>(at, sum);
+        }
+        value = distance;
+        break;
+      }
+      default:
+        return builtin.emitError() << "a connection probability may read "
+                                      "the rule's parameters, i, j and "
+                                      "distance only";
+      }
+      mapping.map(builtin.getResult(), value);
+      continue;
+    }
+    if (isa<nr::NeuroDialect>(op.getDialect()) && !isa<nr::ExprelOp>(op))
+      return op.emitError() << "'" << op.getName()
+                            << "' is not allowed in a connection probability";
+    builder.clone(op, mapping);
+  }
+  return proj.emitError() << "the connection probability yields no value";
 }
 
 FailureOr<Value>

@@ -291,6 +291,40 @@ private:
 
   /// A pointer to a constant f64 array holding `values` (one global per
   /// distinct table).
+  /// A constant i64 array of the host module (null when empty).
+  Value i64Table(Location loc, ArrayRef<int64_t> values) {
+    if (values.empty())
+      return builder.create<LLVM::ZeroOp>(loc, ptrType);
+    std::string name = "__cajal_i64s" + std::to_string(stringCounter++);
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(module.getBody());
+      auto type = LLVM::LLVMArrayType::get(i64, values.size());
+      builder.create<LLVM::GlobalOp>(loc, type, /*isConstant=*/true,
+                                     LLVM::Linkage::Internal, name,
+                                     builder.getI64TensorAttr(values));
+    }
+    return builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
+  }
+
+  /// A private func.func declaration of the host module (for calls that
+  /// pass functions, which func-to-llvm turns into pointers).
+  func::FuncOp hostFunction(StringRef name, TypeRange args, TypeRange results) {
+    if (auto existing = module.lookupSymbol<func::FuncOp>(name))
+      return existing;
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToEnd(module.getBody());
+    auto function = builder.create<func::FuncOp>(
+        module.getLoc(), name, builder.getFunctionType(args, results));
+    function.setPrivate();
+    return function;
+  }
+
+  /// `void f(sim, pre, post_first, post_end, out)`: the probabilities of a
+  /// table's `probability` region for one row (cajal_sim_row_probabilities).
+  FailureOr<func::FuncOp> emitRowProbabilities(sm::ConnectivityOp table,
+                                               int32_t id);
+
   /// A constant f64 array, in the kernels' module when `device` (a kernel
   /// reads it from global memory), else in the host module.
   Value tablePointer(Location loc, ArrayRef<double> values,
@@ -721,6 +755,54 @@ LogicalResult Lowering::run() {
   return success();
 }
 
+FailureOr<func::FuncOp>
+Lowering::emitRowProbabilities(sm::ConnectivityOp table, int32_t id) {
+  OpBuilder::InsertionGuard guard(builder);
+  Location loc = table.getLoc();
+  Type index = builder.getIndexType();
+  builder.setInsertionPointToEnd(module.getBody());
+  auto function = builder.create<func::FuncOp>(
+      loc, "cajal_model_probability_" + std::to_string(id),
+      builder.getFunctionType({ptrType, i64, i64, i64, ptrType}, {}));
+  function.setPrivate();
+  FunctionState state;
+  state.func = function;
+  state.entry = function.addEntryBlock();
+  state.sim = state.entry->getArgument(0);
+  builder.setInsertionPointToStart(state.entry);
+  state.step = constI64(loc, 0);
+  IRMapping mapping;
+  cloneProgramValues(mapping);
+  Value pre = builder.create<arith::IndexCastUIOp>(
+      loc, index, state.entry->getArgument(1));
+  Value first = builder.create<arith::IndexCastUIOp>(
+      loc, index, state.entry->getArgument(2));
+  Value end = builder.create<arith::IndexCastUIOp>(
+      loc, index, state.entry->getArgument(3));
+  Value out = state.entry->getArgument(4);
+  auto loop = builder.create<scf::ForOp>(
+      loc, first, end, builder.create<arith::ConstantIndexOp>(loc, 1));
+  builder.setInsertionPointToStart(loop.getBody());
+  Block &body = table.getProbability().front();
+  mapping.map(body.getArgument(0), pre);
+  mapping.map(body.getArgument(1), loop.getInductionVar());
+  cloneBody(body, mapping);
+  Value probability = mapping.lookupOrDefault(
+      cast<sm::YieldOp>(body.getTerminator()).getValues().front());
+  Value offset = builder.create<arith::IndexCastOp>(
+      loc, i64,
+      builder.create<arith::SubIOp>(loc, loop.getInductionVar(), first));
+  builder.create<LLVM::StoreOp>(
+      loc, probability,
+      builder.create<LLVM::GEPOp>(loc, ptrType, f64, out,
+                                  ValueRange{offset}));
+  builder.setInsertionPointToEnd(state.entry);
+  builder.create<func::ReturnOp>(loc);
+  if (failed(lowerSimOps(state)))
+    return failure();
+  return function;
+}
+
 LogicalResult Lowering::emitSetup() {
   FunctionState state = createFunction("cajal_model_setup", false);
   Value sim = state.sim;
@@ -825,14 +907,56 @@ LogicalResult Lowering::emitSetup() {
       }
       declareFields(pop, pop.getSymName(), pop.getSymName(), 0, id);
     } else if (auto table = dyn_cast<sm::ConnectivityOp>(op)) {
+      int32_t id = static_cast<int32_t>(connectivityIds.size());
+      connectivityIds[table.getSymName()] = id;
+      ArrayRef<int64_t> pre = table.getPreRange(), post = table.getPostRange();
+      if (table.getRule() == "from_list") {
+        auto list = [&](StringRef name) {
+          return cast<DenseI64ArrayAttr>(table.getArgs().get(name))
+              .asArrayRef();
+        };
+        ArrayRef<int64_t> preIndices = list("pre_indices");
+        call(loc, "cajal_sim_add_connectivity_list", i32,
+             {sim, stringPointer(loc, table.getSymName()),
+              constI32(loc, populationIds.lookup(table.getPre())),
+              constI64(loc, pre[0]), constI64(loc, pre[1]),
+              constI32(loc, populationIds.lookup(table.getPost())),
+              constI64(loc, post[0]), constI64(loc, post[1]),
+              constI64(loc, static_cast<int64_t>(preIndices.size())),
+              i64Table(loc, preIndices), i64Table(loc, list("post_indices"))});
+        continue;
+      }
+      if (table.getRule() == "probability") {
+        FailureOr<func::FuncOp> probabilities =
+            emitRowProbabilities(table, id);
+        if (failed(probabilities))
+          return failure();
+        auto type = probabilities->getFunctionType();
+        Value function = builder.create<func::ConstantOp>(
+            loc, type, SymbolRefAttr::get(*probabilities));
+        SmallVector<Value> args{
+            sim,
+            stringPointer(loc, table.getSymName()),
+            constI32(loc, populationIds.lookup(table.getPre())),
+            constI64(loc, pre[0]),
+            constI64(loc, pre[1]),
+            constI32(loc, populationIds.lookup(table.getPost())),
+            constI64(loc, post[0]),
+            constI64(loc, post[1]),
+            function,
+            constI32(loc, table.getAutapses()),
+            constI32(loc, table.getStream())};
+        builder.create<func::CallOp>(
+            loc, hostFunction("cajal_sim_add_connectivity_probability",
+                              ValueRange(args).getTypes(), {i32}),
+            args);
+        continue;
+      }
       std::optional<int32_t> rule = ruleCode(table.getRule());
       if (!rule)
         return table.emitError() << "connectivity rule '" << table.getRule()
                                  << "' has no CPU runtime builder";
       double arg = table.getRuleArgument();
-      int32_t id = static_cast<int32_t>(connectivityIds.size());
-      connectivityIds[table.getSymName()] = id;
-      ArrayRef<int64_t> pre = table.getPreRange(), post = table.getPostRange();
       call(loc, "cajal_sim_add_connectivity", i32,
            {sim, stringPointer(loc, table.getSymName()),
             constI32(loc, populationIds.lookup(table.getPre())),
@@ -876,24 +1000,11 @@ LogicalResult Lowering::emitSetup() {
   // Given spike times, as tables of (step, neuron).
   for (auto source : body.getOps<sm::SpikeSourceOp>()) {
     Location loc = source.getLoc();
-    auto table = [&](ArrayRef<int64_t> values) -> Value {
-      if (values.empty())
-        return builder.create<LLVM::ZeroOp>(loc, ptrType);
-      std::string name = "__cajal_spikes" + std::to_string(stringCounter++);
-      {
-        OpBuilder::InsertionGuard guard(builder);
-        builder.setInsertionPointToStart(module.getBody());
-        auto type = LLVM::LLVMArrayType::get(i64, values.size());
-        builder.create<LLVM::GlobalOp>(loc, type, /*isConstant=*/true,
-                                       LLVM::Linkage::Internal, name,
-                                       builder.getI64TensorAttr(values));
-      }
-      return builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
-    };
     call(loc, "cajal_sim_add_spike_source", i32,
          {sim, constI32(loc, populationIds.lookup(source.getPopulation())),
           constI64(loc, static_cast<int64_t>(source.getSteps().size())),
-          table(source.getSteps()), table(source.getIndices())});
+          i64Table(loc, source.getSteps()),
+          i64Table(loc, source.getIndices())});
   }
 
   // Transposed indices for `on post` phases.

@@ -141,6 +141,39 @@ LogicalResult ConnectivityOp::verify() {
   }
   if (getStreamAttr().getInt() < 0 || getStreamAttr().getInt() >= (1 << 16))
     return emitOpError() << "random stream must be in [0, 65536)";
+  bool probabilityRule = getRule() == "probability";
+  if (probabilityRule != !getProbability().empty())
+    return emitOpError() << (probabilityRule
+                                 ? "rule 'probability' needs a region"
+                                 : "only rule 'probability' has a region");
+  if (probabilityRule) {
+    if (failed(verifyBlockArguments(*this, getProbability(), 2,
+                                    "pre index, post index")))
+      return failure();
+    auto yield =
+        dyn_cast<YieldOp>(getProbability().front().getTerminator());
+    if (!yield || yield.getNumOperands() != 1 ||
+        !yield.getOperand(0).getType().isF64())
+      return emitOpError() << "the probability region must yield one f64";
+  }
+  if (getRule() == "from_list") {
+    auto pre =
+        dyn_cast_or_null<DenseI64ArrayAttr>(getArgs().get("pre_indices"));
+    auto post =
+        dyn_cast_or_null<DenseI64ArrayAttr>(getArgs().get("post_indices"));
+    if (!pre || !post || pre.size() != post.size())
+      return emitOpError() << "rule 'from_list' needs i64 arrays "
+                              "'pre_indices' and 'post_indices' of one length";
+    ArrayRef<int64_t> preRange = getPreRange(), postRange = getPostRange();
+    for (auto [list, range, what] :
+         {std::make_tuple(pre.asArrayRef(), preRange, "pre"),
+          std::make_tuple(post.asArrayRef(), postRange, "post")})
+      for (int64_t index : list)
+        if (index < 0 || index >= range[1] - range[0])
+          return emitOpError() << what << " index " << index
+                               << " is outside the range of "
+                               << range[1] - range[0] << " neurons";
+  }
   return success();
 }
 

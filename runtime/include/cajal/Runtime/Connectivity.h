@@ -126,6 +126,35 @@ int cajal_connect_fixed_total(cajal_csr *out, uint64_t num_pre,
                               int allow_autapses, int allow_multapses,
                               uint64_t n, uint64_t seed, uint32_t stream);
 
+/// The listed pairs: synapse k from pre `pre[k]` to post `post[k]` (indices
+/// local to the projection, as targets are), sorted by (pre, post); pairs
+/// listed twice make two synapses. Fails on an index out of range.
+int cajal_connect_from_list(cajal_csr *out, uint64_t num_pre,
+                            uint64_t num_post, uint64_t count,
+                            const int64_t *pre, const int64_t *post);
+
+/// A connection probability for each target of one row: writes
+/// p(pre_index, post_first + t) to `probabilities[t]` for t in [0,
+/// post_end - post_first). Indices are the populations' (not local to the
+/// projection). It is called from several threads at once.
+typedef void (*cajal_row_probabilities)(void *context, uint64_t pre_index,
+                                        uint64_t post_first, uint64_t post_end,
+                                        double *probabilities);
+
+/// Each allowed pair (i, j) is connected independently when u < p(i, j),
+/// with p from `probabilities` (a probability above 1 always connects, below
+/// 0 or NaN never) and u the j-th uniform of row i (as cajal_uniform
+/// computes it with entity i and counter j, j local). Rows are filled on
+/// builder threads in parts, each from its own draws, so the table does not
+/// depend on the number of threads.
+int cajal_connect_by_probability(cajal_csr *out, uint64_t num_pre,
+                                 uint64_t num_post, int same_population,
+                                 uint64_t pre_begin, uint64_t post_begin,
+                                 int allow_autapses,
+                                 cajal_row_probabilities probabilities,
+                                 void *context, uint64_t seed,
+                                 uint32_t stream);
+
 /// Releases the arrays of `csr` and zeroes it; safe on a zeroed or already
 /// freed struct.
 void cajal_csr_free(cajal_csr *csr);

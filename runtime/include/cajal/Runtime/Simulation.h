@@ -232,6 +232,36 @@ int32_t cajal_sim_add_connectivity(cajal_sim *sim, const char *name,
                                    int32_t rule, double arg, int32_t autapses,
                                    int32_t multapses, uint32_t stream);
 
+/// Declares and builds the table of the `count` listed synapses from neuron
+/// pre_begin + pre_indices[k] of `pre` to post_begin + post_indices[k] of
+/// `post` (cajal_connect_from_list). Returns its id or -1.
+int32_t cajal_sim_add_connectivity_list(cajal_sim *sim, const char *name,
+                                        int32_t pre, uint64_t pre_begin,
+                                        uint64_t pre_end, int32_t post,
+                                        uint64_t post_begin, uint64_t post_end,
+                                        uint64_t count,
+                                        const int64_t *pre_indices,
+                                        const int64_t *post_indices);
+
+/// A generated rule's connection probabilities for neuron `pre_index` of the
+/// source population and neurons [post_first, post_end) of the target
+/// population, into `probabilities` (see cajal_row_probabilities).
+typedef void (*cajal_sim_row_probabilities)(cajal_sim *sim,
+                                            uint64_t pre_index,
+                                            uint64_t post_first,
+                                            uint64_t post_end,
+                                            double *probabilities);
+
+/// Declares and builds (with the simulation seed and `stream`, on the
+/// builder threads) a table whose pairs connect with the probabilities
+/// `probabilities` gives (cajal_connect_by_probability). Returns its id or
+/// -1.
+int32_t cajal_sim_add_connectivity_probability(
+    cajal_sim *sim, const char *name, int32_t pre, uint64_t pre_begin,
+    uint64_t pre_end, int32_t post, uint64_t post_begin, uint64_t post_end,
+    cajal_sim_row_probabilities probabilities, int32_t autapses,
+    uint32_t stream);
+
 /// Declares a zeroed f64 field `name` with one element per neuron of
 /// population `group` (is_synaptic = 0) or per synapse of connectivity table
 /// `group` (is_synaptic = 1). Returns its id or -1.

@@ -89,15 +89,24 @@ def Sim_ConnectivityOp : Sim_Op<"connectivity", [Symbol,
     with constant `args`, drawn with random stream `stream` so that every
     target builds the same table (the runtime's `cajal_connect_*`). Rows are
     presynaptic neurons; entries are synapse ids in row order.
+
+    Rules: `all_to_all`, `one_to_one`, `fixed_probability` (`p`),
+    `fixed_indegree`, `fixed_outdegree` (`k`), `fixed_total` (`n`);
+    `from_list` connects the pairs `pre_indices[k]` -> `post_indices[k]`
+    (array args, indices within the ranges); `probability` connects each
+    pair (i, j) with the probability its region yields from the neurons'
+    indices in their populations (two `index` block arguments), as a
+    user-defined rule or `distance_probability` does.
   }];
   let arguments = (ins SymbolNameAttr:$sym_name,
                        FlatSymbolRefAttr:$pre, DenseI64ArrayAttr:$pre_range,
                        FlatSymbolRefAttr:$post, DenseI64ArrayAttr:$post_range,
                        StrAttr:$rule, DictionaryAttr:$args, I64Attr:$stream,
                        BoolAttr:$autapses, BoolAttr:$multapses);
+  let regions = (region AnyRegion:$probability);
   let assemblyFormat = [{
     $sym_name $pre $pre_range `->` $post $post_range `rule` $rule $args
-    attr-dict
+    attr-dict (`probability` $probability^)?
   }];
   let extraClassDeclaration = [{
     /// The rule's numeric argument (`p`, `k` or `n`), 0 when it has none.
@@ -366,9 +375,11 @@ def Sim_XorshiftDrawOp : Sim_Op<"xorshift_draw",
 }
 
 def Sim_YieldOp : Sim_Op<"yield", [Pure, Terminator, ReturnLike,
-    ParentOneOf<["ForEachOp", "ForEachSpikeOp"]>]> {
-  let summary = "ends a phase body";
-  let assemblyFormat = "attr-dict";
+    ParentOneOf<["ForEachOp", "ForEachSpikeOp", "ConnectivityOp"]>]> {
+  let summary = "ends a phase body, or yields a connection probability";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let builders = [OpBuilder<(ins), [{ /* a phase body's end */ }]>];
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
 
 #endif // CAJAL_DIALECT_SIM_SIMOPS_TD
