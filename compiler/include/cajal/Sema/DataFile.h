@@ -29,7 +29,7 @@ namespace cajal {
 
 /// The rows of a CSV file of numbers, and where each value is.
 struct NumberTable {
-  /// Row-major: rows.size() / columns rows.
+  /// Row-major: values.size() / columns rows.
   std::vector<double> values;
   std::vector<SourceLocation> locations;
   unsigned columns = 0;

@@ -289,8 +289,6 @@ private:
     return builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
   }
 
-  /// A pointer to a constant f64 array holding `values` (one global per
-  /// distinct table).
   /// A constant i64 array of the host module (null when empty).
   Value i64Table(Location loc, ArrayRef<int64_t> values) {
     if (values.empty())
@@ -325,8 +323,9 @@ private:
   FailureOr<func::FuncOp> emitRowProbabilities(sm::ConnectivityOp table,
                                                int32_t id);
 
-  /// A constant f64 array, in the kernels' module when `device` (a kernel
-  /// reads it from global memory), else in the host module.
+  /// A pointer to a constant f64 array holding `values` (one global per
+  /// distinct table), in the kernels' module when `device` (a kernel reads
+  /// it from global memory), else in the host module.
   Value tablePointer(Location loc, ArrayRef<double> values,
                      bool device = false) {
     std::string &name = tableGlobals[{device, std::vector<double>(
@@ -399,13 +398,23 @@ private:
   }
 
   FunctionState createFunction(StringRef name, bool hasStep) {
-    Location loc = program.getLoc();
     SmallVector<Type> args{ptrType};
     if (hasStep)
       args.push_back(i64);
+    return startFunction(name, builder.getFunctionType(args, {}), hasStep,
+                         /*isPrivate=*/false);
+  }
+
+  /// A function of the host module whose first argument is the simulation
+  /// (the second the step number when `hasStep`, else the step is 0), with
+  /// the builder at the start of its entry block.
+  FunctionState startFunction(StringRef name, FunctionType type, bool hasStep,
+                              bool isPrivate) {
+    Location loc = program.getLoc();
     builder.setInsertionPointToEnd(module.getBody());
-    auto func = builder.create<func::FuncOp>(
-        loc, name, builder.getFunctionType(args, {}));
+    auto func = builder.create<func::FuncOp>(loc, name, type);
+    if (isPrivate)
+      func.setPrivate();
     FunctionState state;
     state.func = func;
     state.entry = func.addEntryBlock();
@@ -760,17 +769,10 @@ Lowering::emitRowProbabilities(sm::ConnectivityOp table, int32_t id) {
   OpBuilder::InsertionGuard guard(builder);
   Location loc = table.getLoc();
   Type index = builder.getIndexType();
-  builder.setInsertionPointToEnd(module.getBody());
-  auto function = builder.create<func::FuncOp>(
-      loc, "cajal_model_probability_" + std::to_string(id),
-      builder.getFunctionType({ptrType, i64, i64, i64, ptrType}, {}));
-  function.setPrivate();
-  FunctionState state;
-  state.func = function;
-  state.entry = function.addEntryBlock();
-  state.sim = state.entry->getArgument(0);
-  builder.setInsertionPointToStart(state.entry);
-  state.step = constI64(loc, 0);
+  FunctionState state = startFunction(
+      "cajal_model_probability_" + std::to_string(id),
+      builder.getFunctionType({ptrType, i64, i64, i64, ptrType}, {}),
+      /*hasStep=*/false, /*isPrivate=*/true);
   IRMapping mapping;
   cloneProgramValues(mapping);
   Value pre = builder.create<arith::IndexCastUIOp>(
@@ -800,7 +802,7 @@ Lowering::emitRowProbabilities(sm::ConnectivityOp table, int32_t id) {
   builder.create<func::ReturnOp>(loc);
   if (failed(lowerSimOps(state)))
     return failure();
-  return function;
+  return cast<func::FuncOp>(state.func);
 }
 
 LogicalResult Lowering::emitSetup() {
@@ -909,21 +911,28 @@ LogicalResult Lowering::emitSetup() {
     } else if (auto table = dyn_cast<sm::ConnectivityOp>(op)) {
       int32_t id = static_cast<int32_t>(connectivityIds.size());
       connectivityIds[table.getSymName()] = id;
+      // What every builder call starts with: the table's name, populations
+      // and ranges.
       ArrayRef<int64_t> pre = table.getPreRange(), post = table.getPostRange();
+      SmallVector<Value> args{
+          sim,
+          stringPointer(loc, table.getSymName()),
+          constI32(loc, populationIds.lookup(table.getPre())),
+          constI64(loc, pre[0]),
+          constI64(loc, pre[1]),
+          constI32(loc, populationIds.lookup(table.getPost())),
+          constI64(loc, post[0]),
+          constI64(loc, post[1])};
       if (table.getRule() == "from_list") {
         auto list = [&](StringRef name) {
           return cast<DenseI64ArrayAttr>(table.getArgs().get(name))
               .asArrayRef();
         };
         ArrayRef<int64_t> preIndices = list("pre_indices");
-        call(loc, "cajal_sim_add_connectivity_list", i32,
-             {sim, stringPointer(loc, table.getSymName()),
-              constI32(loc, populationIds.lookup(table.getPre())),
-              constI64(loc, pre[0]), constI64(loc, pre[1]),
-              constI32(loc, populationIds.lookup(table.getPost())),
-              constI64(loc, post[0]), constI64(loc, post[1]),
-              constI64(loc, static_cast<int64_t>(preIndices.size())),
-              i64Table(loc, preIndices), i64Table(loc, list("post_indices"))});
+        args.append({constI64(loc, static_cast<int64_t>(preIndices.size())),
+                     i64Table(loc, preIndices),
+                     i64Table(loc, list("post_indices"))});
+        call(loc, "cajal_sim_add_connectivity_list", i32, args);
         continue;
       }
       if (table.getRule() == "probability") {
@@ -931,21 +940,11 @@ LogicalResult Lowering::emitSetup() {
             emitRowProbabilities(table, id);
         if (failed(probabilities))
           return failure();
-        auto type = probabilities->getFunctionType();
-        Value function = builder.create<func::ConstantOp>(
-            loc, type, SymbolRefAttr::get(*probabilities));
-        SmallVector<Value> args{
-            sim,
-            stringPointer(loc, table.getSymName()),
-            constI32(loc, populationIds.lookup(table.getPre())),
-            constI64(loc, pre[0]),
-            constI64(loc, pre[1]),
-            constI32(loc, populationIds.lookup(table.getPost())),
-            constI64(loc, post[0]),
-            constI64(loc, post[1]),
-            function,
-            constI32(loc, table.getAutapses()),
-            constI32(loc, table.getStream())};
+        args.append({builder.create<func::ConstantOp>(
+                         loc, probabilities->getFunctionType(),
+                         SymbolRefAttr::get(*probabilities)),
+                     constI32(loc, table.getAutapses()),
+                     constI32(loc, table.getStream())});
         builder.create<func::CallOp>(
             loc, hostFunction("cajal_sim_add_connectivity_probability",
                               ValueRange(args).getTypes(), {i32}),
@@ -956,17 +955,12 @@ LogicalResult Lowering::emitSetup() {
       if (!rule)
         return table.emitError() << "connectivity rule '" << table.getRule()
                                  << "' has no CPU runtime builder";
-      double arg = table.getRuleArgument();
-      call(loc, "cajal_sim_add_connectivity", i32,
-           {sim, stringPointer(loc, table.getSymName()),
-            constI32(loc, populationIds.lookup(table.getPre())),
-            constI64(loc, pre[0]), constI64(loc, pre[1]),
-            constI32(loc, populationIds.lookup(table.getPost())),
-            constI64(loc, post[0]), constI64(loc, post[1]),
-            constI32(loc, *rule), constF64(loc, arg),
-            constI32(loc, table.getAutapses()),
-            constI32(loc, table.getMultapses()),
-            constI32(loc, table.getStream())});
+      args.append({constI32(loc, *rule),
+                   constF64(loc, table.getRuleArgument()),
+                   constI32(loc, table.getAutapses()),
+                   constI32(loc, table.getMultapses()),
+                   constI32(loc, table.getStream())});
+      call(loc, "cajal_sim_add_connectivity", i32, args);
     } else if (auto group = dyn_cast<sm::SynapsesOp>(op)) {
       declareFields(group, group.getSymName(), group.getConnectivity(), 1,
                     connectivityIds.lookup(group.getConnectivity()));
@@ -1163,16 +1157,9 @@ LogicalResult Lowering::emitInitInParts() {
   Location loc = program.getLoc();
   Type index = builder.getIndexType();
   auto partType = builder.getFunctionType({ptrType, i64, i64}, {});
-  builder.setInsertionPointToEnd(module.getBody());
-  auto partFunc =
-      builder.create<func::FuncOp>(loc, "cajal_model_init_part", partType);
-  partFunc.setPrivate();
-  FunctionState state;
-  state.func = partFunc;
-  state.entry = partFunc.addEntryBlock();
-  state.sim = state.entry->getArgument(0);
-  builder.setInsertionPointToStart(state.entry);
-  state.step = constI64(loc, 0);
+  FunctionState state =
+      startFunction("cajal_model_init_part", partType, /*hasStep=*/false,
+                    /*isPrivate=*/true);
   state.initPart = builder.create<arith::IndexCastUIOp>(
       loc, index, state.entry->getArgument(1));
   state.initParts = builder.create<arith::IndexCastUIOp>(
@@ -1187,17 +1174,11 @@ LogicalResult Lowering::emitInitInParts() {
 
   // The entry the runtime calls hands the parts to its threads.
   FunctionState entry = createFunction("cajal_model_init", false);
-  builder.setInsertionPointToEnd(module.getBody());
-  auto runner = module.lookupSymbol<func::FuncOp>("cajal_sim_init_in_parts");
-  if (!runner) {
-    runner = builder.create<func::FuncOp>(
-        loc, "cajal_sim_init_in_parts",
-        builder.getFunctionType({ptrType, partType}, {}));
-    runner.setPrivate();
-  }
+  func::FuncOp runner =
+      hostFunction("cajal_sim_init_in_parts", {ptrType, partType}, {});
   builder.setInsertionPointToEnd(entry.entry);
   Value part = builder.create<func::ConstantOp>(
-      loc, partType, SymbolRefAttr::get(partFunc));
+      loc, partType, SymbolRefAttr::get(state.func));
   builder.create<func::CallOp>(loc, runner, ValueRange{entry.sim, part});
   builder.create<func::ReturnOp>(loc);
   return success();
