@@ -18,6 +18,7 @@ and prints, per model:
 
 Usage: python3 bench/run.py [--models cuba,cobahh,brunel,stdp] [--cajal PATH]
                             [--repeats N] [--json FILE] [--no-brian2]
+                            [--threads N]
 Run on a quiet machine; numbers are medians over the repeats.
 """
 import argparse
@@ -37,7 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = ["cuba", "cobahh", "brunel", "stdp"]
 
 
-def run_cajal(cajal, model, repeats):
+def run_cajal(cajal, model, repeats, threads=None):
     """Times `cajal run` as a whole process; reads the loop time and the
     connectivity size from its outputs."""
     source = os.path.join(ROOT, "examples", model, model + ".cajal")
@@ -46,8 +47,10 @@ def run_cajal(cajal, model, repeats):
         out = tempfile.mkdtemp(prefix="cajal_bench_")
         try:
             start = time.perf_counter()
-            proc = subprocess.run([cajal, "run", source, "-o", out,
-                                   "--no-progress"],
+            command = [cajal, "run", source, "-o", out, "--no-progress"]
+            if threads:
+                command += ["--threads", str(threads)]
+            proc = subprocess.run(command,
                                   capture_output=True, text=True, check=True)
             wall = time.perf_counter() - start
             with open(os.path.join(out, "summary.json")) as f:
@@ -62,6 +65,7 @@ def run_cajal(cajal, model, repeats):
             "wall_to_spikes_s": wall,
             "sim_loop_s": summary["wall_s"]["simulate"],
             "setup_s": summary["wall_s"]["setup"],
+            "step_threads": summary.get("threads", {}).get("steps"),
             "compile_s": float(compile_s.group(1)) if compile_s else None,
             "neurons": summary.get("neurons"),
             "synapses": synapses,
@@ -94,6 +98,9 @@ def main():
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--json", default=None)
     parser.add_argument("--no-brian2", action="store_true")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="pass --threads N to cajal run (default: "
+                             "cajal's own choice)")
     args = parser.parse_args()
 
     results = {
@@ -108,7 +115,7 @@ def main():
               "brian2 loop", "ratio", "bytes/syn")
     rows = []
     for model in args.models.split(","):
-        cajal = run_cajal(args.cajal, model, args.repeats)
+        cajal = run_cajal(args.cajal, model, args.repeats, args.threads)
         brian2 = [] if args.no_brian2 else run_brian2(model, args.repeats)
         entry = {"cajal": cajal, "brian2": brian2}
         results["models"][model] = entry

@@ -15,10 +15,13 @@
 #ifndef CAJAL_RUNTIME_PARALLEL_H
 #define CAJAL_RUNTIME_PARALLEL_H
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 namespace cajal::runtime {
 
@@ -47,6 +50,54 @@ private:
   std::condition_variable Released;
   unsigned Parts = 1, Waiting = 0;
   uint64_t Generation = 0;
+};
+
+/// A barrier for parts that meet often (after every phase of every step):
+/// an arriving part spins briefly, then sleeps. The last part to arrive
+/// runs the completion (set with reset) before it releases the others, so
+/// what it does happens after every part's work before the barrier and
+/// before any part's work after it.
+class SpinBarrier {
+public:
+  void reset(unsigned parts, std::function<void()> completion = {});
+  void arriveAndWait();
+
+private:
+  std::atomic<unsigned> Arrived{0};
+  std::atomic<uint64_t> Generation{0};
+  unsigned Parts = 1;
+  std::function<void()> Completion;
+  std::mutex Mutex;
+  std::condition_variable Released;
+};
+
+/// Threads kept from one call to the next (the steps of a run): run(body)
+/// runs body(part) for every part, part 0 on the calling thread, and
+/// returns when all have returned. Workers wait for the next call spinning
+/// briefly, then sleeping.
+class PartTeam {
+public:
+  /// Starts up to `threads` - 1 workers (fewer if the system refuses).
+  explicit PartTeam(unsigned threads);
+  ~PartTeam();
+  PartTeam(const PartTeam &) = delete;
+  PartTeam &operator=(const PartTeam &) = delete;
+
+  /// The number of parts of each run: the workers plus the caller.
+  unsigned parts() const { return unsigned(Workers.size()) + 1; }
+  /// `body` must not throw.
+  void run(const std::function<void(unsigned part)> &body);
+
+private:
+  void work(unsigned part);
+
+  std::vector<std::thread> Workers;
+  const std::function<void(unsigned)> *Body = nullptr;
+  std::atomic<uint64_t> Job{0};
+  std::atomic<unsigned> Running{0};
+  bool Stopping = false;
+  std::mutex Mutex;
+  std::condition_variable Wake, Done;
 };
 
 /// The threads connectivity builders use on this thread (1 unless a

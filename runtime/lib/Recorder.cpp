@@ -410,6 +410,13 @@ extern "C" int cajal_write_summary_json(const char *dir,
       json.key("device_launches_per_step", 2, false);
       json.number(summary->device_launches_per_step);
     }
+    json.key("threads", 2, false);
+    json.Text += "{";
+    json.key("setup", 4, true);
+    json.number(uint64_t(summary->setup_threads));
+    json.key("steps", 4, false);
+    json.number(uint64_t(summary->step_threads));
+    json.Text += "\n  }";
     json.key("wall_s", 2, false);
     json.Text += "{";
     json.key("setup", 4, true);

@@ -227,6 +227,8 @@ int cajal_sim::writeSummary() {
   summary.populations = pops.data();
   summary.num_projections = projections.size();
   summary.projections = projections.data();
+  summary.setup_threads = Threads;
+  summary.step_threads = Device ? 0 : StepParts;
   std::string device;
   if (Device) {
     device = cudaDeviceName(Device);
@@ -303,6 +305,7 @@ extern "C" cajal_sim *cajal_sim_create(const cajal_model *model,
     sim->WriteCsv = options->write_csv != 0;
     sim->Threads = options->threads ? std::min(options->threads, 256u)
                                     : defaultThreads();
+    sim->ThreadsGiven = options->threads != 0;
     sim->Progress = options->progress;
     if (options->target)
       sim->Target = options->target;
@@ -770,8 +773,8 @@ static bool checkConnectivityRanges(cajal_sim *sim, const char *name,
 
 /// Keeps a built table (or reports the builder's failure). Returns its id
 /// or -1.
-static int32_t storeConnectivity(cajal_sim *sim, const char *name,
-                                 int32_t pre, int32_t post, int status,
+static int32_t storeConnectivity(cajal_sim *sim, const char *name, int32_t pre,
+                                 int32_t post, uint64_t post_begin, int status,
                                  cajal_csr &csr) {
   if (status != CAJAL_OK) {
     const std::string message = cajal_last_error();
@@ -784,6 +787,7 @@ static int32_t storeConnectivity(cajal_sim *sim, const char *name,
     conn.Name = name;
     conn.Pre = pre;
     conn.Post = post;
+    conn.PostBegin = post_begin;
     try {
       sim->Connectivities.push_back(std::move(conn));
     } catch (...) {
@@ -854,7 +858,7 @@ cajal_sim_add_connectivity(cajal_sim *sim, const char *name, int32_t pre,
     return setupFailed(sim, CAJAL_ERROR_INVALID_ARGUMENT,
                        "connectivity %s: unknown rule %d", name, int(rule));
   }
-  return storeConnectivity(sim, name, pre, post, status, csr);
+  return storeConnectivity(sim, name, pre, post, post_begin, status, csr);
 }
 
 extern "C" int32_t cajal_sim_add_connectivity_list(
@@ -868,7 +872,7 @@ extern "C" int32_t cajal_sim_add_connectivity_list(
   const int status =
       cajal_connect_from_list(&csr, pre_end - pre_begin, post_end - post_begin,
                               count, pre_indices, post_indices);
-  return storeConnectivity(sim, name, pre, post, status, csr);
+  return storeConnectivity(sim, name, pre, post, post_begin, status, csr);
 }
 
 /// The context of cajal_connect_by_probability: the generated function and
@@ -901,7 +905,7 @@ extern "C" int32_t cajal_sim_add_connectivity_probability(
       &csr, pre_end - pre_begin, post_end - post_begin, pre == post,
       pre_begin, post_begin, autapses,
       probabilities ? rowProbabilities : nullptr, &context, sim->Seed, stream);
-  return storeConnectivity(sim, name, pre, post, status, csr);
+  return storeConnectivity(sim, name, pre, post, post_begin, status, csr);
 }
 
 extern "C" int32_t cajal_sim_add_field(cajal_sim *sim, const char *name,
@@ -1287,6 +1291,128 @@ extern "C" const uint64_t *cajal_sim_column_synapses(cajal_sim *sim,
 extern "C" const uint32_t *cajal_sim_column_sources(cajal_sim *sim,
                                                     int32_t conn) {
   return sim->Connectivities[size_t(conn)].ColumnSources.data();
+}
+
+void cajal_sim::startStepParts(uint64_t neuronWork) {
+  // Every thread asked for; otherwise a part per 2^17 units of work (the
+  // compiler's count of operations in loops over neurons, plus a synapse
+  // in 64 as spikes might reach in a step), some tens of microseconds, so
+  // that a step's barriers (a microsecond or so each) stay small next to
+  // its work: CUBA and STDP run on one thread, COBAHH, Brunel and the
+  // microcircuit on several.
+  uint64_t work = neuronWork;
+  for (const Connectivity &table : Connectivities)
+    work += table.Csr.num_synapses >> 6;
+  unsigned parts = ThreadsGiven
+                       ? Threads
+                       : unsigned(std::clamp<uint64_t>(work >> 17, 1, Threads));
+  StepParts = 1;
+  if (parts <= 1)
+    return;
+  try {
+    auto team = std::make_unique<PartTeam>(parts);
+    parts = team->parts();
+    for (Population &population : Populations) {
+      // A sliced loop gives a part at most ceil(size / parts) neurons.
+      population.PartCapacity = (population.Size + parts - 1) / parts;
+      population.PartSpikes.resize(size_t(population.PartCapacity * parts));
+      population.PartCounts.assign(parts, 0);
+    }
+    StepTeam = std::move(team);
+  } catch (const std::bad_alloc &) {
+    // No memory for part spike lists (or threads): steps on one thread.
+    StepTeam.reset();
+    return;
+  }
+  StepParts = parts;
+  StepBarrier.reset(parts, [this] { mergePartSpikes(); });
+}
+
+void cajal_sim::mergePartSpikes() {
+  for (Population &population : Populations) {
+    for (size_t part = 0; part < population.PartCounts.size(); ++part) {
+      uint64_t count = population.PartCounts[part];
+      if (count == 0)
+        continue;
+      // The same guard as cajal_sim_emit_spike.
+      count = std::min(count, population.Size - population.SpikeCount);
+      const uint32_t *first =
+          population.PartSpikes.data() + part * population.PartCapacity;
+      std::copy(first, first + count,
+                population.Spikes.data() + population.SpikeCount);
+      population.SpikeCount += count;
+      population.PartCounts[part] = 0;
+    }
+  }
+}
+
+extern "C" void cajal_sim_step_in_parts(cajal_sim *sim, uint64_t step,
+                                        void (*part)(cajal_sim *, uint64_t,
+                                                     uint64_t, uint64_t),
+                                        uint64_t work) {
+  if (sim->StepParts == 0)
+    sim->startStepParts(work);
+  if (sim->StepParts <= 1) {
+    part(sim, step, 0, 1);
+    return;
+  }
+  const uint64_t parts = sim->StepParts;
+  sim->StepTeam->run([&](unsigned k) { part(sim, step, k, parts); });
+}
+
+extern "C" void cajal_sim_step_barrier(cajal_sim *sim) {
+  if (sim->StepParts > 1)
+    sim->StepBarrier.arriveAndWait();
+}
+
+extern "C" void cajal_sim_emit_spike_part(cajal_sim *sim, int32_t pop,
+                                          uint64_t part, uint64_t index) {
+  Population &population = sim->Populations[size_t(pop)];
+  if (sim->StepParts <= 1) {
+    if (population.SpikeCount < population.Size)
+      population.Spikes[size_t(population.SpikeCount++)] = uint32_t(index);
+    return;
+  }
+  uint64_t &count = population.PartCounts[size_t(part)];
+  if (count < population.PartCapacity)
+    population.PartSpikes[size_t(part * population.PartCapacity + count++)] =
+        uint32_t(index);
+}
+
+extern "C" const uint32_t *cajal_sim_part_row_starts(cajal_sim *sim,
+                                                     int32_t conn) {
+  Connectivity &table = sim->Connectivities[size_t(conn)];
+  const uint64_t parts = std::max(sim->StepParts, 1u);
+  std::lock_guard<std::mutex> lock(sim->LazyMutex);
+  const size_t size = size_t(table.Csr.num_pre * (parts + 1));
+  if (table.PartRowStarts.size() != size) {
+    // Part k owns the neurons [n k / parts, n (k + 1) / parts) of the
+    // target population (as generated code slices it); in table terms,
+    // those bounds clamped to the table's range, minus its first.
+    const uint64_t n = sim->Populations[size_t(table.Post)].Size;
+    const uint64_t postEnd = table.PostBegin + table.Csr.num_post;
+    std::vector<uint64_t> bounds(size_t(parts + 1));
+    for (uint64_t k = 0; k <= parts; ++k)
+      bounds[size_t(k)] =
+          std::clamp(n * k / parts, table.PostBegin, postEnd) - table.PostBegin;
+    try {
+      table.PartRowStarts.resize(size);
+    } catch (const std::bad_alloc &) {
+      fail(CAJAL_ERROR_OUT_OF_MEMORY, "%s: out of memory", table.Name.c_str());
+      return nullptr;
+    }
+    const uint64_t *offsets = table.Csr.row_offsets;
+    const uint32_t *targets = table.Csr.targets;
+    for (uint64_t row = 0; row < table.Csr.num_pre; ++row) {
+      const uint32_t *first = targets + offsets[row];
+      const uint32_t *last = targets + offsets[row + 1];
+      uint32_t *starts = table.PartRowStarts.data() + row * (parts + 1);
+      for (uint64_t k = 0; k <= parts; ++k)
+        starts[k] =
+            uint32_t(std::lower_bound(first, last, bounds[size_t(k)]) - first);
+    }
+  }
+  return table.PartRowStarts.data();
 }
 
 extern "C" void cajal_sim_emit_spike(cajal_sim *sim, int32_t pop,

@@ -54,6 +54,12 @@ struct Population {
   /// This step's spikes, in emission order; capacity Size.
   std::vector<uint32_t> Spikes;
   uint64_t SpikeCount = 0;
+  /// Steps run in parts: the spikes each part emitted in the current
+  /// phase (PartCapacity entries a part), appended to Spikes in part order
+  /// at the barrier after the phase.
+  std::vector<uint32_t> PartSpikes;
+  std::vector<uint64_t> PartCounts;
+  uint64_t PartCapacity = 0;
   uint64_t SpikeTotal = 0;
   /// The population's spike recorder, or -1.
   int32_t Recorder = -1;
@@ -70,7 +76,13 @@ struct Population {
 struct Connectivity {
   std::string Name;
   int32_t Pre = -1, Post = -1;
+  /// The first target neuron (targets are relative to it).
+  uint64_t PostBegin = 0;
   cajal_csr Csr = {};
+  /// Steps in parts: per row, where each part's targets start and end
+  /// (parts + 1 offsets into the row), built on request
+  /// (cajal_sim_part_row_starts).
+  std::vector<uint32_t> PartRowStarts;
   /// The transposed index, built on request (cajal_sim_add_columns): per
   /// postsynaptic neuron, its synapse ids and their presynaptic neurons.
   std::vector<uint64_t> ColumnOffsets, ColumnSynapses;
@@ -168,8 +180,16 @@ struct cajal_sim {
   /// Runs the steps on a GPU when the model has kernels (CudaExecutor.cpp).
   cajal::runtime::CudaExecutor *Device = nullptr;
 
-  /// Threads for set-up (cajal_run_options.threads, resolved).
+  /// Threads for set-up (cajal_run_options.threads, resolved), and
+  /// whether the host asked for that number.
   unsigned Threads = 1;
+  bool ThreadsGiven = false;
+  /// Steps run in parts (cajal_sim_step_in_parts): the parts, 0 until the
+  /// first step decides, and the threads that run them.
+  unsigned StepParts = 0;
+  std::unique_ptr<cajal::runtime::PartTeam> StepTeam;
+  /// The parts of a step wait here after each phase.
+  cajal::runtime::SpinBarrier StepBarrier;
   /// The parts of an init run in parts wait here after each loop.
   cajal::runtime::PartBarrier InitBarrier;
   /// Guards what accessors build on first use (synapse sources), which the
@@ -247,6 +267,11 @@ struct cajal_sim {
   void beginStep(uint64_t step);
   /// The driver's part after the model ran: spike totals, ring advance.
   void endStep();
+  /// Chooses the parts steps run in (from the compiler's estimate of the
+  /// work in loops over neurons and the synapses) and starts their threads.
+  void startStepParts(uint64_t neuronWork);
+  /// Appends the spikes each part emitted to the spike lists.
+  void mergePartSpikes();
   int flushRecorders();
   int writeSummary();
   int writeCsvFiles();

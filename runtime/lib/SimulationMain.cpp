@@ -34,8 +34,10 @@ void printUsage(std::FILE *out, const char *program, const cajal_model *model) {
       "  --duration T      simulate T seconds (e.g. 0.5, 0.5s, 200ms)\n"
       "  --steps N         simulate N steps\n"
       "  --seed N          random seed\n"
-      "  --threads N       threads for set-up (default: CAJAL_THREADS or "
-      "all)\n"
+      "  --threads N       threads for set-up and steps (default: "
+      "CAJAL_THREADS or all;\n"
+      "                    steps then use as many as the model's size calls "
+      "for)\n"
       "  --csv             also write .csv files (needs --output)\n"
       "  --quiet           print neither the summary nor a progress bar\n"
       "  -h, --help        print this help\n",

@@ -450,9 +450,11 @@ int main(int argc, char **argv) {
   unsigned threads = 0;
   runCmd
       ->add_option("--threads", threads,
-                   "Threads for set-up (connectivity and initial values; "
-                   "the steps run on one); default: CAJAL_THREADS, else "
-                   "every hardware thread. Results do not depend on it")
+                   "Threads for set-up (connectivity and initial values) "
+                   "and for the steps; default: CAJAL_THREADS, else every "
+                   "hardware thread for set-up and as many as the model's "
+                   "size calls for in the steps. Results do not depend on "
+                   "it")
       ->check(CLI::Range(1, 256));
   // One name=value per --set, so that `--set g=5 model.cajal` leaves the
   // model file to the positional.

@@ -115,6 +115,10 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   CAJAL_SYMBOL(cajal_sim_seed);
   CAJAL_SYMBOL(cajal_sim_init_in_parts);
   CAJAL_SYMBOL(cajal_sim_init_barrier);
+  CAJAL_SYMBOL(cajal_sim_step_in_parts);
+  CAJAL_SYMBOL(cajal_sim_step_barrier);
+  CAJAL_SYMBOL(cajal_sim_emit_spike_part);
+  CAJAL_SYMBOL(cajal_sim_part_row_starts);
   CAJAL_SYMBOL(cajal_exact_propagator_pq);
   CAJAL_SYMBOL(cajal_cuda_emulator_id);
   CAJAL_SYMBOL(cajal_cuda_emulator_barrier);

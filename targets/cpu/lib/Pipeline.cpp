@@ -40,7 +40,11 @@ void buildNeuroToSimPipeline(OpPassManager &pm,
 }
 
 void buildSimToCPUPipeline(OpPassManager &pm, const PipelineOptions &) {
-  pm.addPass(createConvertSimToCPU());
+  // The step runs in parts on the runtime's threads (one part when the
+  // model is small or one thread is asked for).
+  ConvertSimToCPUOptions lowering;
+  lowering.stepInParts = true;
+  pm.addPass(createConvertSimToCPU(lowering));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createLoopInvariantCodeMotionPass());

@@ -34,7 +34,7 @@
 // CHECK-DAG: %[[PART:.*]] = arith.index_castui %[[PART64]] : i64 to index
 // CHECK-DAG: %[[PARTS:.*]] = arith.index_castui %[[PARTS64]] : i64 to index
 // CHECK: %[[N:.*]] = arith.subi %c10, %c0 : index
-// CHECK: %[[NEXT:.*]] = arith.addi %[[PART]], %c1 : index
+// CHECK: %[[NEXT:.*]] = arith.addi %[[PART]], %c1{{.*}} : index
 // CHECK: %[[FIRSTN:.*]] = arith.muli %[[N]], %[[PART]] : index
 // CHECK: %[[FIRSTQ:.*]] = arith.divui %[[FIRSTN]], %[[PARTS]] : index
 // CHECK: %[[FIRST:.*]] = arith.addi %c0, %[[FIRSTQ]] : index

@@ -42,7 +42,20 @@ def ConvertSimToCPU : Pass<"convert-sim-to-cpu", "mlir::ModuleOp"> {
     `neuro.propagator` ops left (parameters that vary per element) call
     `cajal_exact_propagator_pq`. The module's `cajal.model` attribute keeps
     the program's name, dt, steps and seed.
+
+    With `step-in-parts`, the step becomes `cajal_model_step_part(!llvm.ptr,
+    i64 step, i64 part, i64 parts)`, which `cajal_model_step` hands to the
+    runtime's `cajal_sim_step_in_parts` to run on its threads: a part takes
+    its slice of every loop whose elements are independent (its spikes go
+    to a per-part list) and, in spike phases that write only targets and
+    synapses, the targets in its slice of their population (found in each
+    sorted row by `cajal_row_lower_bound`); other phases run whole in part
+    0; `cajal_sim_step_barrier` follows each phase.
   }];
+  let options = [
+    Option<"stepInParts", "step-in-parts", "bool", /*default=*/"false",
+           "Emit the step as parts the runtime runs on several threads">
+  ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::math::MathDialect",

@@ -127,15 +127,28 @@ struct FunctionState {
   bool kernel = false;
   Value threadIndex;
   Operation *prologueEnd = nullptr;
-  /// An init run in parts (cajal_sim_init_in_parts) only: this part and
-  /// the number of parts (index), which slice its loops.
-  Value initPart, initParts;
+  /// An init or a step run in parts (cajal_sim_init_in_parts,
+  /// cajal_sim_step_in_parts) only: this part and the number of parts
+  /// (index), which slice its loops, and the barrier the parts meet at
+  /// after each phase.
+  Value part, parts;
+  StringRef barrier;
+  /// A step run in parts: spike phases are sliced by target too, and
+  /// spikes go to per-part lists.
+  bool stepParts = false;
   /// Spike kernels only: the parts each spike's walk is split into (an
   /// index argument the runtime chooses from the tables' row lengths).
   Value walkParts;
+  /// The spike phase being emitted in a step run in parts takes only the
+  /// targets of this part's slice of their population.
+  bool splitByTarget = false;
   /// Kernels over spikes: several threads may add to one element.
   bool atomicAccumulate = false;
 };
+
+/// Marks a `sim.emit_spike` of a step run in parts: true if its loop is
+/// sliced over the parts (the spike goes to its part's list).
+constexpr llvm::StringLiteral kPartSpike = "cajal.part_spike";
 
 /// The device context of the CUDA target: an array of u64 slots that the
 /// runtime fills (runtime/lib/CudaExecutor.cpp keeps the same layout).
@@ -159,8 +172,9 @@ struct DeviceLayout {
 
 class Lowering {
 public:
-  Lowering(ModuleOp module, sm::ProgramOp program, bool gpu = false)
-      : module(module), program(program), gpu(gpu),
+  Lowering(ModuleOp module, sm::ProgramOp program, bool gpu = false,
+           bool stepInParts = false)
+      : module(module), program(program), gpu(gpu), stepInParts(stepInParts),
         builder(module.getContext()),
         ptrType(LLVM::LLVMPointerType::get(module.getContext())),
         i32(builder.getI32Type()), i64(builder.getI64Type()),
@@ -183,6 +197,8 @@ private:
   sm::ProgramOp program;
   /// Step phases become kernels of `kernels` (convert-sim-to-gpu).
   bool gpu;
+  /// The host step runs in parts on the runtime's threads.
+  bool stepInParts;
   gpu::GPUModuleOp kernels;
   DeviceLayout layout;
   /// What the runtime launches per step, a line each (see runGPU).
@@ -431,6 +447,31 @@ private:
   /// `cajal_model_init_part(sim, part, parts)` on its threads: each part
   /// runs its slice of every loop, then waits at a barrier.
   LogicalResult emitInitInParts();
+  /// Whether the step can run in parts: phases and pure ops only.
+  bool stepRunsInParts();
+  /// `cajal_model_step(sim, step)`, which has the runtime run
+  /// `cajal_model_step_part(sim, step, part, parts)` on its threads.
+  LogicalResult emitStepInParts();
+  /// A rough cost of a step's loops over neurons, for the runtime's choice
+  /// of parts: per loop, its elements times its operations (a call or a
+  /// draw counts as 8).
+  int64_t estimateNeuronWork();
+  /// This part's slice [n k / parts, n (k + 1) / parts) of [lower, upper).
+  std::pair<Value, Value> partSlice(Location loc, FunctionState &state,
+                                    Value lower, Value upper);
+  /// Whether a step run in parts may split this spike phase (or fused
+  /// walks) by target: every write goes to a target or a synapse (owned by
+  /// the part owning the synapse's target) and reads what it writes only
+  /// there, and nothing else has effects.
+  static bool spikePhaseSplitsByTarget(ArrayRef<Operation *> phases);
+  /// Phases of a step in parts that run one after another without a
+  /// barrier between them.
+  struct PhaseRun {
+    enum Kind { Elements, Spikes } kind = Elements;
+    SmallVector<Operation *> ops;
+  };
+  /// Whether `next` may join `run` (no barrier before it).
+  bool continuesRun(const PhaseRun &run, Operation *next);
 
   /// Clones the program-level values (constants) that phases use into the
   /// function's entry.
@@ -698,6 +739,11 @@ LogicalResult Lowering::run() {
                         true)}) {
     if (!hasStep && initRunsInParts()) {
       if (failed(emitInitInParts()))
+        return failure();
+      continue;
+    }
+    if (hasStep && !gpu && stepInParts && stepRunsInParts()) {
+      if (failed(emitStepInParts()))
         return failure();
       continue;
     }
@@ -1088,8 +1134,11 @@ void Lowering::emitGatedDelivery(FunctionState &state) {
     Value target = fieldPointer(state, split(key));
     Value gate = fieldPointer(state, split(entry.second));
     Value before = gateTime(loc, state.step);
-    Value i = openElements(loc, state, constIndex(loc, 0),
-                           constIndex(loc, ringSizes.lookup(key)));
+    Value lower = constIndex(loc, 0);
+    Value upper = constIndex(loc, ringSizes.lookup(key));
+    if (state.parts)
+      std::tie(lower, upper) = partSlice(loc, state, lower, upper);
+    Value i = openElements(loc, state, lower, upper);
     Value until = builder.create<LLVM::LoadOp>(
         loc, f64, elementAddress(loc, gate, i));
     Value open = builder.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE,
@@ -1106,28 +1155,147 @@ void Lowering::emitGatedDelivery(FunctionState &state) {
   }
 }
 
+/// The bounds [begin, end) of a loop over a population's neurons.
+static std::pair<int64_t, int64_t> phaseRange(sm::ForEachOp phase,
+                                              sm::PopulationOp pop) {
+  if (auto range = phase.getRange())
+    return {(*range)[0], (*range)[1]};
+  return {0, pop.getSize()};
+}
+
+bool Lowering::continuesRun(const PhaseRun &run, Operation *next) {
+  if (run.ops.empty())
+    return false;
+  if (auto phase = dyn_cast<sm::ForEachOp>(next)) {
+    // Loops over one population, each sliced over its own range: parts
+    // meet no element another part has touched when every two ranges are
+    // equal (the same slices) or disjoint, no loop reads another element
+    // of what another loop writes, and spikes of one loop at most await
+    // the barrier (so that they are appended in order).
+    if (run.kind != PhaseRun::Elements)
+      return false;
+    auto pop = dyn_cast_or_null<sm::PopulationOp>(
+        SymbolTable::lookupSymbolIn(program, phase.getGroup()));
+    if (!pop)
+      return false;
+    sm::PhaseEffects effects =
+        sm::collectPhaseEffects(phase, phase.getBody().getArgument(0));
+    auto range = phaseRange(phase, pop);
+    for (Operation *op : run.ops) {
+      auto before = cast<sm::ForEachOp>(op);
+      if (before.getGroup() != phase.getGroup())
+        return false;
+      auto other = phaseRange(before, pop);
+      bool disjoint =
+          other.second <= range.first || range.second <= other.first;
+      if (other != range && !disjoint)
+        return false;
+      sm::PhaseEffects earlier =
+          sm::collectPhaseEffects(before, before.getBody().getArgument(0));
+      if (sm::intersects(effects.otherLoads, earlier.stores) ||
+          sm::intersects(earlier.otherLoads, effects.stores) ||
+          (effects.emitsSpikes && earlier.emitsSpikes))
+        return false;
+    }
+    return true;
+  }
+  // Spike phases split by target: each part owns the same neurons in
+  // every phase, so the run splits as one phase would.
+  if (run.kind != PhaseRun::Spikes)
+    return false;
+  SmallVector<Operation *> ops(run.ops);
+  ops.push_back(next);
+  return spikePhaseSplitsByTarget(ops);
+}
+
 LogicalResult Lowering::emitPhases(Block &phases, FunctionState &state) {
   IRMapping mapping;
   builder.setInsertionPointToEnd(state.entry);
   cloneProgramValues(mapping);
+  // No part starts a phase before all have ended the phases before it
+  // that it depends on: a barrier after every loop of an init, and after
+  // every run of step phases that parts may run without meeting.
+  PhaseRun run;
+  auto barrier = [&](Location loc) {
+    if (!state.parts)
+      return;
+    builder.setInsertionPointToEnd(state.entry);
+    call(loc, state.barrier, Type(), {state.sim});
+    run = PhaseRun();
+  };
+  auto endRun = [&](Location loc) {
+    if (!run.ops.empty())
+      barrier(loc);
+  };
+  auto onlyFirstPart = [&](Location loc) {
+    Value isFirst = builder.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::eq, state.part, constIndex(loc, 0));
+    auto onlyFirst = builder.create<scf::IfOp>(loc, isFirst, false);
+    builder.setInsertionPoint(onlyFirst.thenBlock()->getTerminator());
+  };
   for (Operation &op : phases) {
     builder.setInsertionPointToEnd(state.entry);
     Location loc = op.getLoc();
     if (auto phase = dyn_cast<sm::ForEachOp>(op)) {
+      if (!state.stepParts) {
+        if (failed(emitForEach(phase, state, mapping)))
+          return failure();
+        barrier(loc);
+        continue;
+      }
+      // Spikes of a loop sliced over the parts go to per-part lists
+      // (appended in part order at the barrier); a loop run whole by part
+      // 0 appends to the list itself.
+      bool sliced =
+          sm::collectPhaseEffects(phase, phase.getBody().getArgument(0))
+              .elementsIndependent(/*spikesInOrder=*/true);
+      if (!sliced || !continuesRun(run, phase))
+        endRun(loc);
+      builder.setInsertionPointToEnd(state.entry);
+      Operation *last = state.entry->empty() ? nullptr : &state.entry->back();
       if (failed(emitForEach(phase, state, mapping)))
         return failure();
-      if (state.initParts) {
-        // No part starts the next loop before all have ended this one.
-        builder.setInsertionPointToEnd(state.entry);
-        call(loc, "cajal_sim_init_barrier", Type(), {state.sim});
+      auto first =
+          last ? std::next(Block::iterator(last)) : state.entry->begin();
+      for (Operation &emitted : llvm::make_range(first, state.entry->end()))
+        emitted.walk([&](sm::EmitSpikeOp spike) {
+          spike->setAttr(kPartSpike, builder.getBoolAttr(sliced));
+        });
+      if (!sliced) {
+        barrier(loc);
+        continue;
       }
-    } else if (auto phase = dyn_cast<sm::ForEachSpikeOp>(op)) {
-      if (failed(emitForEachSpike(phase, state, mapping)))
+      run.kind = PhaseRun::Elements;
+      run.ops.push_back(phase);
+    } else if (isa<sm::ForEachSpikeOp, sm::SpikeWalksOp>(op)) {
+      // Run whole by part 0 unless it splits by target.
+      bool splits = state.parts && spikePhaseSplitsByTarget({&op});
+      if (state.parts && !(splits && continuesRun(run, &op)))
+        endRun(loc);
+      builder.setInsertionPointToEnd(state.entry);
+      if (state.parts && !splits)
+        onlyFirstPart(loc);
+      state.splitByTarget = splits;
+      if (auto phase = dyn_cast<sm::ForEachSpikeOp>(op)) {
+        if (failed(emitForEachSpike(phase, state, mapping)))
+          return failure();
+      } else if (failed(emitSpikeWalks(cast<sm::SpikeWalksOp>(op), state,
+                                       mapping))) {
         return failure();
-    } else if (auto walks = dyn_cast<sm::SpikeWalksOp>(op)) {
-      if (failed(emitSpikeWalks(walks, state, mapping)))
-        return failure();
+      }
+      state.splitByTarget = false;
+      if (state.parts && !splits) {
+        barrier(loc);
+        continue;
+      }
+      run.kind = PhaseRun::Spikes;
+      run.ops.push_back(&op);
     } else if (auto record = dyn_cast<sm::RecordSpikesOp>(op)) {
+      // Part 0 records, once the spike lists are complete.
+      if (state.parts) {
+        endRun(loc);
+        onlyFirstPart(loc);
+      }
       call(loc, "cajal_sim_record_spikes", Type(),
            {state.sim,
             constI32(loc, spikeRecorderIds.lookup(record.getPopulation())),
@@ -1136,6 +1304,7 @@ LogicalResult Lowering::emitPhases(Block &phases, FunctionState &state) {
       builder.clone(op, mapping);
     }
   }
+  endRun(phases.getParentOp()->getLoc());
   return success();
 }
 
@@ -1160,10 +1329,11 @@ LogicalResult Lowering::emitInitInParts() {
   FunctionState state =
       startFunction("cajal_model_init_part", partType, /*hasStep=*/false,
                     /*isPrivate=*/true);
-  state.initPart = builder.create<arith::IndexCastUIOp>(
+  state.part = builder.create<arith::IndexCastUIOp>(
       loc, index, state.entry->getArgument(1));
-  state.initParts = builder.create<arith::IndexCastUIOp>(
+  state.parts = builder.create<arith::IndexCastUIOp>(
       loc, index, state.entry->getArgument(2));
+  state.barrier = "cajal_sim_init_barrier";
   for (auto init : program.getBody().front().getOps<sm::InitOp>())
     if (failed(emitPhases(init.getBody().front(), state)))
       return failure();
@@ -1182,6 +1352,127 @@ LogicalResult Lowering::emitInitInParts() {
   builder.create<func::CallOp>(loc, runner, ValueRange{entry.sim, part});
   builder.create<func::ReturnOp>(loc);
   return success();
+}
+
+bool Lowering::stepRunsInParts() {
+  for (auto step : program.getBody().front().getOps<sm::StepOp>())
+    for (Operation &op : step.getBody().front())
+      if (!isa<sm::ForEachOp, sm::ForEachSpikeOp, sm::SpikeWalksOp,
+               sm::RecordSpikesOp>(op) &&
+          !op.hasTrait<OpTrait::IsTerminator>() && !isMemoryEffectFree(&op))
+        return false;
+  return true;
+}
+
+LogicalResult Lowering::emitStepInParts() {
+  Location loc = program.getLoc();
+  Type index = builder.getIndexType();
+  auto partType = builder.getFunctionType({ptrType, i64, i64, i64}, {});
+  FunctionState state =
+      startFunction("cajal_model_step_part", partType, /*hasStep=*/true,
+                    /*isPrivate=*/true);
+  state.part = builder.create<arith::IndexCastUIOp>(
+      loc, index, state.entry->getArgument(2));
+  state.parts = builder.create<arith::IndexCastUIOp>(
+      loc, index, state.entry->getArgument(3));
+  state.barrier = "cajal_sim_step_barrier";
+  state.stepParts = true;
+  for (auto step : program.getBody().front().getOps<sm::StepOp>())
+    if (failed(emitPhases(step.getBody().front(), state)))
+      return failure();
+  emitGatedDelivery(state);
+  builder.setInsertionPointToEnd(state.entry);
+  builder.create<func::ReturnOp>(loc);
+  if (failed(lowerSimOps(state)))
+    return failure();
+
+  FunctionState entry = createFunction("cajal_model_step", true);
+  func::FuncOp runner = hostFunction("cajal_sim_step_in_parts",
+                                     {ptrType, i64, partType, i64}, {});
+  builder.setInsertionPointToEnd(entry.entry);
+  Value part = builder.create<func::ConstantOp>(loc, partType,
+                                                SymbolRefAttr::get(state.func));
+  builder.create<func::CallOp>(loc, runner,
+                               ValueRange{entry.sim, entry.step, part,
+                                          constI64(loc, estimateNeuronWork())});
+  builder.create<func::ReturnOp>(loc);
+  return success();
+}
+
+int64_t Lowering::estimateNeuronWork() {
+  int64_t work = 0;
+  for (auto step : program.getBody().front().getOps<sm::StepOp>())
+    step.walk([&](sm::ForEachOp phase) {
+      auto pop = dyn_cast_or_null<sm::PopulationOp>(
+          SymbolTable::lookupSymbolIn(program, phase.getGroup()));
+      if (!pop)
+        return;
+      int64_t elements = pop.getSize();
+      if (auto range = phase.getRange())
+        elements = (*range)[1] - (*range)[0];
+      int64_t ops = 0;
+      phase.getBody().walk([&](Operation *op) {
+        bool costly = isa<math::MathDialect>(op->getDialect()) ||
+                      isa<sm::RandomOp, sm::EmitSpikeOp>(op);
+        ops += costly ? 8 : 1;
+      });
+      work += elements * ops;
+    });
+  return work;
+}
+
+std::pair<Value, Value> Lowering::partSlice(Location loc, FunctionState &state,
+                                            Value lower, Value upper) {
+  Value n = builder.create<arith::SubIOp>(loc, upper, lower);
+  auto boundary = [&](Value k) -> Value {
+    return builder.create<arith::AddIOp>(
+        loc, lower,
+        builder.create<arith::DivUIOp>(
+            loc, builder.create<arith::MulIOp>(loc, n, k), state.parts));
+  };
+  Value next =
+      builder.create<arith::AddIOp>(loc, state.part, constIndex(loc, 1));
+  return {boundary(state.part), boundary(next)};
+}
+
+bool Lowering::spikePhaseSplitsByTarget(ArrayRef<Operation *> phases) {
+  // Per walk, the values that index a target or a synapse; the fields
+  // written anywhere in the phases.
+  llvm::DenseSet<Value> ownIndices;
+  for (Operation *phase : phases)
+    phase->walk([&](sm::ForEachSpikeOp walk) {
+      Block &body = walk.getBody().front();
+      ownIndices.insert(body.getArgument(1));
+      ownIndices.insert(body.getArgument(2));
+    });
+  llvm::StringSet<> written;
+  bool splits = true;
+  for (Operation *phase : phases)
+    phase->walk([&](Operation *op) {
+      auto writes = [&](SymbolRefAttr field, Value index) {
+        written.insert(sm::fieldKey(field));
+        if (!ownIndices.contains(index))
+          splits = false;
+      };
+      if (isa<sm::ForEachSpikeOp, sm::SpikeWalksOp, sm::YieldOp, sm::RandomOp,
+              sm::LoadOp>(op))
+        return;
+      if (auto store = dyn_cast<sm::StoreOp>(op))
+        writes(store.getField(), store.getIndex());
+      else if (auto add = dyn_cast<sm::AccumulateOp>(op))
+        writes(add.getField(), add.getIndex());
+      else if (auto draw = dyn_cast<sm::XorshiftDrawOp>(op))
+        writes(draw.getField(), draw.getIndex());
+      else if (op->getNumRegions() == 0 && !isMemoryEffectFree(op))
+        splits = false;
+    });
+  for (Operation *phase : phases)
+    phase->walk([&](sm::LoadOp load) {
+      if (written.contains(sm::fieldKey(load.getField())) &&
+          !ownIndices.contains(load.getIndex()))
+        splits = false;
+    });
+  return splits;
 }
 
 LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
@@ -1211,26 +1502,15 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
     upper = constIndex(loc, end);
   }
   Block &body = phase.getBody().front();
-  if (state.initParts) {
+  if (state.parts) {
     // This part's slice [n k / parts, n (k + 1) / parts); the whole loop in
     // part 0 when its elements depend on each other.
     if (sm::collectPhaseEffects(phase, body.getArgument(0))
-            .elementsIndependent()) {
-      Value n = builder.create<arith::SubIOp>(loc, upper, lower);
-      auto boundary = [&](Value k) {
-        return builder.create<arith::AddIOp>(
-            loc, lower,
-            builder.create<arith::DivUIOp>(
-                loc, builder.create<arith::MulIOp>(loc, n, k),
-                state.initParts));
-      };
-      Value next = builder.create<arith::AddIOp>(loc, state.initPart, one);
-      Value sliceBegin = boundary(state.initPart);
-      upper = boundary(next);
-      lower = sliceBegin;
+            .elementsIndependent(/*spikesInOrder=*/state.stepParts)) {
+      std::tie(lower, upper) = partSlice(loc, state, lower, upper);
     } else {
       Value isFirst = builder.create<arith::CmpIOp>(
-          loc, arith::CmpIPredicate::eq, state.initPart, constIndex(loc, 0));
+          loc, arith::CmpIPredicate::eq, state.part, constIndex(loc, 0));
       upper = builder.create<arith::SelectOp>(loc, isFirst, upper, lower);
     }
   }
@@ -1443,6 +1723,27 @@ void Lowering::emitSpikeWalk(sm::ForEachSpikeOp phase, FunctionState &state,
                                     preBegin),
       builder.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, neuron,
                                     preEnd));
+  // A step in parts: part k owns the neurons [n k / parts, n (k + 1) /
+  // parts) of the targets' population (and the synapses onto them), the
+  // same in every walk. By column, it takes the spikes of its own neurons;
+  // by row, the part of each row whose targets it owns (rows are sorted;
+  // the runtime finds where each part's targets start).
+  if (state.splitByTarget && byPost) {
+    auto targets = cast<sm::PopulationOp>(
+        SymbolTable::lookupSymbolIn(program, table.getPost()));
+    auto [first, end] = partSlice(loc, state, constIndex(loc, 0),
+                                  constIndex(loc, targets.getSize()));
+    auto owned = [&](arith::CmpIPredicate predicate, Value bound) {
+      return builder.create<arith::CmpIOp>(
+          loc, predicate, neuron,
+          builder.create<arith::IndexCastUIOp>(loc, i64, bound));
+    };
+    inRange = builder.create<arith::AndIOp>(
+        loc, inRange,
+        builder.create<arith::AndIOp>(loc,
+                                      owned(arith::CmpIPredicate::uge, first),
+                                      owned(arith::CmpIPredicate::ult, end)));
+  }
   auto ifInRange = builder.create<scf::IfOp>(loc, inRange, false);
   OpBuilder::InsertionGuard afterWalk(builder);
   builder.setInsertionPoint(ifInRange.thenBlock()->getTerminator());
@@ -1468,6 +1769,30 @@ void Lowering::emitSpikeWalk(sm::ForEachSpikeOp phase, FunctionState &state,
   Value last = loadAt(
       loc, i64, rows,
       builder.create<arith::AddIOp>(loc, row, constI64(loc, 1)));
+  if (state.splitByTarget && !byPost) {
+    // This part's entries of the row (the runtime's table of where each
+    // part's targets start in each row).
+    Value starts = tableArray(state, "cajal_sim_part_row_starts", tableId);
+    Value part64 = builder.create<arith::IndexCastUIOp>(loc, i64, state.part);
+    Value at = builder.create<arith::AddIOp>(
+        loc,
+        builder.create<arith::MulIOp>(
+            loc, row,
+            builder.create<arith::AddIOp>(
+                loc,
+                builder.create<arith::IndexCastUIOp>(loc, i64, state.parts),
+                constI64(loc, 1))),
+        part64);
+    auto offset = [&](Value index) -> Value {
+      return builder.create<arith::ExtUIOp>(loc, i64,
+                                            loadAt(loc, i32, starts, index));
+    };
+    Value rowStart = first;
+    first = builder.create<arith::AddIOp>(loc, rowStart, offset(at));
+    last = builder.create<arith::AddIOp>(
+        loc, rowStart,
+        offset(builder.create<arith::AddIOp>(loc, at, constI64(loc, 1))));
+  }
   auto synapseLoop = builder.create<scf::ForOp>(
       loc, builder.create<arith::AddIOp>(loc, toIndex(first), loop.lane),
       toIndex(last), loop.laneStride);
@@ -1649,10 +1974,17 @@ LogicalResult Lowering::lowerSimOps(FunctionState &state) {
                                              neuron)
               .getResult());
     } else if (auto spike = dyn_cast<sm::EmitSpikeOp>(op)) {
-      call(loc, "cajal_sim_emit_spike", Type(),
-           {state.sim,
-            constI32(loc, populationIds.lookup(spike.getPopulation())),
-            builder.create<arith::IndexCastOp>(loc, i64, spike.getIndex())});
+      Value pop = constI32(loc, populationIds.lookup(spike.getPopulation()));
+      Value index =
+          builder.create<arith::IndexCastOp>(loc, i64, spike.getIndex());
+      auto inPart = spike->getAttrOfType<BoolAttr>(kPartSpike);
+      if (inPart && inPart.getValue())
+        call(loc, "cajal_sim_emit_spike_part", Type(),
+             {state.sim, pop,
+              builder.create<arith::IndexCastUIOp>(loc, i64, state.part),
+              index});
+      else
+        call(loc, "cajal_sim_emit_spike", Type(), {state.sim, pop, index});
     } else if (auto random = dyn_cast<sm::RandomOp>(op)) {
       std::optional<int32_t> code =
           distributionCode(random.getDistribution());
@@ -2021,19 +2353,21 @@ LogicalResult Lowering::finishKernel(FunctionState &state) {
 
 /// Lowers the module's one sim.program, for the host (`gpu` false) or with
 /// its step phases as kernels.
-LogicalResult lowerProgram(ModuleOp module, bool gpu) {
+LogicalResult lowerProgram(ModuleOp module, bool gpu,
+                           bool stepInParts = false) {
   SmallVector<sm::ProgramOp> programs(module.getOps<sm::ProgramOp>());
   if (programs.size() != 1)
     return module.emitError()
            << "expected one 'sim.program' to lower to the "
            << (gpu ? "GPU" : "CPU") << ", found " << programs.size();
-  return Lowering(module, programs.front(), gpu).run();
+  return Lowering(module, programs.front(), gpu, stepInParts).run();
 }
 
 struct ConvertSimToCPU
     : cajal::impl::ConvertSimToCPUBase<ConvertSimToCPU> {
+  using ConvertSimToCPUBase::ConvertSimToCPUBase;
   void runOnOperation() override {
-    if (failed(lowerProgram(getOperation(), /*gpu=*/false)))
+    if (failed(lowerProgram(getOperation(), /*gpu=*/false, stepInParts)))
       signalPassFailure();
   }
 };

@@ -23,11 +23,11 @@ void PhaseEffects::merge(const PhaseEffects &other) {
   opaque |= other.opaque;
 }
 
-bool PhaseEffects::elementsIndependent() const {
+bool PhaseEffects::elementsIndependent(bool spikesInOrder) const {
   // Accumulations and spikes reach shared state; a store is its own
   // element's, so only a read of another element of it depends on order.
-  return !opaque && !emitsSpikes && !delayedAdds && immediateAdds.empty() &&
-         !intersects(stores, otherLoads);
+  return !opaque && (spikesInOrder || !emitsSpikes) && !delayedAdds &&
+         immediateAdds.empty() && !intersects(stores, otherLoads);
 }
 
 bool cajal::sim::intersects(const llvm::StringSet<> &a,

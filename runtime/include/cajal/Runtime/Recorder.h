@@ -166,6 +166,10 @@ typedef struct cajal_run_summary {
   /// CUDA target: kernel launches per step in the replayed graphs (0
   /// otherwise).
   uint64_t device_launches_per_step;
+  /// Threads of the set-up, and threads the steps ran on (0 when they ran
+  /// on a device or none ran).
+  uint32_t setup_threads;
+  uint32_t step_threads;
 } cajal_run_summary;
 
 /// Writes <dir>/summary.json (through a temporary file and a rename, so the

@@ -99,9 +99,10 @@ typedef struct cajal_run_options {
   int progress;
   /// Name of the target in summary.json; NULL means "cpu".
   const char *target;
-  /// Threads for set-up (connectivity tables and initial values; the steps
-  /// run on one thread); 0 means CAJAL_THREADS, else every hardware thread.
-  /// Results do not depend on it.
+  /// Threads for set-up (connectivity tables and initial values) and for
+  /// the steps; 0 means CAJAL_THREADS, else every hardware thread (steps
+  /// then use as many as the model's size calls for). Results do not
+  /// depend on it.
   uint32_t threads;
 } cajal_run_options;
 
@@ -365,6 +366,37 @@ void cajal_sim_init_in_parts(cajal_sim *sim,
                                           uint64_t parts));
 /// Waits for every part of cajal_sim_init_in_parts at the end of a loop.
 void cajal_sim_init_barrier(cajal_sim *sim);
+
+/// Runs step `step` of a model split into parts: `part(sim, step, k,
+/// parts)` for every k in [0, parts) at once, each on a thread of a team
+/// kept across steps (parts >= 1: every thread the host asked for, else as
+/// many as the simulation's threads and the size of its work call for).
+/// A part takes its slice of every loop whose elements are independent and
+/// of the targets of every spike walk that writes only targets and
+/// synapses; other phases run whole in part 0. Parts call
+/// cajal_sim_step_barrier after each phase. The result is the same bit for
+/// bit for any number of parts: each element and target is written by one
+/// part, in the order one thread would write it.
+/// `work` estimates the step's work in loops over neurons (operations
+/// times elements), which with the number of synapses sets the default
+/// number of parts.
+void cajal_sim_step_in_parts(cajal_sim *sim, uint64_t step,
+                             void (*part)(cajal_sim *sim, uint64_t step,
+                                          uint64_t part, uint64_t parts),
+                             uint64_t work);
+/// Waits for every part of a step at the end of a phase; the last to
+/// arrive appends the spikes the parts emitted, in part order.
+void cajal_sim_step_barrier(cajal_sim *sim);
+/// A spike emitted by part `part` of a step run in parts (in a loop sliced
+/// over the neurons).
+void cajal_sim_emit_spike_part(cajal_sim *sim, int32_t pop, uint64_t part,
+                               uint64_t index);
+/// For steps in parts: per row r of table `conn`, parts + 1 offsets into
+/// the row, at r * (parts + 1): part k walks entries [row start +
+/// starts[k], row start + starts[k + 1]), the targets of its slice of the
+/// target population (rows are sorted). Built on the first call; NULL if
+/// memory runs out.
+const uint32_t *cajal_sim_part_row_starts(cajal_sim *sim, int32_t conn);
 
 /// Declares that generated code walks connectivity table `conn` by
 /// postsynaptic neuron (`on post` handlers): builds its transposed index.

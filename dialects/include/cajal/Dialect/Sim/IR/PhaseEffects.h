@@ -38,7 +38,9 @@ struct PhaseEffects {
   void merge(const PhaseEffects &other);
   /// Whether its elements may run at once in any order with the result of
   /// running them one after another: each touches only its own element.
-  bool elementsIndependent() const;
+  /// `spikesInOrder`: emitted spikes do not count, as the caller puts them
+  /// in element order itself (a step run in parts).
+  bool elementsIndependent(bool spikesInOrder = false) const;
 };
 
 /// Whether the two sets share a field.
