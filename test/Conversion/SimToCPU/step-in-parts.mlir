@@ -220,3 +220,36 @@ sim.program @Ranges attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i
     }
   }
 }
+
+// -----
+
+// A loop that emits spikes of another population (or of another element)
+// runs whole in part 0, which appends to the list itself: a part's list
+// only has room for its own slice.
+// CHECK-LABEL: func.func private @cajal_model_step_part(
+// CHECK: %[[ISFIRST:.*]] = arith.cmpi eq, %{{.*}}, %c0
+// CHECK: %[[UPPER:.*]] = arith.select %[[ISFIRST]], %c8, %c0
+// CHECK: scf.for %{{.*}} = %c0 to %[[UPPER]]
+// CHECK: llvm.call @cajal_sim_emit_spike(%{{.*}}, %c1_i32
+// CHECK-NOT: cajal_sim_emit_spike_part
+// CHECK-LABEL: func.func @cajal_model_step(
+sim.program @Other attributes {dt = 1.0e-4 : f64, steps = 1 : i64, seed = 1 : i64} {
+  %one = arith.constant 1.0 : f64
+  sim.population @P[8] {
+    sim.field @v state unit "V"
+  }
+  sim.population @Q[8] {
+    sim.field @v state unit "V"
+  }
+  sim.step {
+    sim.for_each @P {
+    ^bb0(%i: index):
+      %v = sim.load @P::@v[%i] : f64
+      %fire = arith.cmpf ogt, %v, %one : f64
+      scf.if %fire {
+        sim.emit_spike @Q[%i]
+      }
+      sim.yield
+    }
+  }
+}

@@ -447,6 +447,10 @@ private:
   /// `cajal_model_init_part(sim, part, parts)` on its threads: each part
   /// runs its slice of every loop, then waits at a barrier.
   LogicalResult emitInitInParts();
+  /// Whether a loop of an init or step in parts takes its slice (else it
+  /// runs whole in part 0): its elements are independent, and a step's
+  /// spikes are of its own element.
+  static bool slicesOverParts(sm::ForEachOp phase, bool stepParts);
   /// Whether the step can run in parts: phases and pure ops only.
   bool stepRunsInParts();
   /// `cajal_model_step(sim, step)`, which has the runtime run
@@ -1246,9 +1250,7 @@ LogicalResult Lowering::emitPhases(Block &phases, FunctionState &state) {
       // Spikes of a loop sliced over the parts go to per-part lists
       // (appended in part order at the barrier); a loop run whole by part
       // 0 appends to the list itself.
-      bool sliced =
-          sm::collectPhaseEffects(phase, phase.getBody().getArgument(0))
-              .elementsIndependent(/*spikesInOrder=*/true);
+      bool sliced = slicesOverParts(phase, /*stepParts=*/true);
       if (!sliced || !continuesRun(run, phase))
         endRun(loc);
       builder.setInsertionPointToEnd(state.entry);
@@ -1352,6 +1354,23 @@ LogicalResult Lowering::emitInitInParts() {
   builder.create<func::CallOp>(loc, runner, ValueRange{entry.sim, part});
   builder.create<func::ReturnOp>(loc);
   return success();
+}
+
+bool Lowering::slicesOverParts(sm::ForEachOp phase, bool stepParts) {
+  Value element = phase.getBody().getArgument(0);
+  if (!sm::collectPhaseEffects(phase, element)
+           .elementsIndependent(/*spikesInOrder=*/stepParts))
+    return false;
+  // A part's list holds the spikes of its own slice: a loop that emits
+  // for another population or element runs whole.
+  return !phase
+              .walk([&](sm::EmitSpikeOp spike) {
+                return spike.getPopulation() == phase.getGroup() &&
+                               spike.getIndex() == element
+                           ? WalkResult::advance()
+                           : WalkResult::interrupt();
+              })
+              .wasInterrupted();
 }
 
 bool Lowering::stepRunsInParts() {
@@ -1505,8 +1524,7 @@ LogicalResult Lowering::emitForEach(sm::ForEachOp phase, FunctionState &state,
   if (state.parts) {
     // This part's slice [n k / parts, n (k + 1) / parts); the whole loop in
     // part 0 when its elements depend on each other.
-    if (sm::collectPhaseEffects(phase, body.getArgument(0))
-            .elementsIndependent(/*spikesInOrder=*/state.stepParts)) {
+    if (slicesOverParts(phase, state.stepParts)) {
       std::tie(lower, upper) = partSlice(loc, state, lower, upper);
     } else {
       Value isFirst = builder.create<arith::CmpIOp>(
