@@ -440,6 +440,23 @@ private:
     return state;
   }
 
+  /// A private function `name(sim, [step,] part, parts)` of a set of parts
+  /// that meet at `barrier` (the step argument when `type` has four).
+  FunctionState startPartFunction(StringRef name, FunctionType type,
+                                  StringRef barrier) {
+    unsigned arguments = type.getNumInputs();
+    FunctionState state = startFunction(name, type, /*hasStep=*/arguments == 4,
+                                        /*isPrivate=*/true);
+    Location loc = program.getLoc();
+    Type index = builder.getIndexType();
+    state.part = builder.create<arith::IndexCastUIOp>(
+        loc, index, state.entry->getArgument(arguments - 2));
+    state.parts = builder.create<arith::IndexCastUIOp>(
+        loc, index, state.entry->getArgument(arguments - 1));
+    state.barrier = barrier;
+    return state;
+  }
+
   /// Whether the init phases can run in parts at once: loops and pure ops
   /// only.
   bool initRunsInParts();
@@ -1326,16 +1343,9 @@ bool Lowering::initRunsInParts() {
 
 LogicalResult Lowering::emitInitInParts() {
   Location loc = program.getLoc();
-  Type index = builder.getIndexType();
   auto partType = builder.getFunctionType({ptrType, i64, i64}, {});
-  FunctionState state =
-      startFunction("cajal_model_init_part", partType, /*hasStep=*/false,
-                    /*isPrivate=*/true);
-  state.part = builder.create<arith::IndexCastUIOp>(
-      loc, index, state.entry->getArgument(1));
-  state.parts = builder.create<arith::IndexCastUIOp>(
-      loc, index, state.entry->getArgument(2));
-  state.barrier = "cajal_sim_init_barrier";
+  FunctionState state = startPartFunction("cajal_model_init_part", partType,
+                                          "cajal_sim_init_barrier");
   for (auto init : program.getBody().front().getOps<sm::InitOp>())
     if (failed(emitPhases(init.getBody().front(), state)))
       return failure();
@@ -1385,16 +1395,9 @@ bool Lowering::stepRunsInParts() {
 
 LogicalResult Lowering::emitStepInParts() {
   Location loc = program.getLoc();
-  Type index = builder.getIndexType();
   auto partType = builder.getFunctionType({ptrType, i64, i64, i64}, {});
-  FunctionState state =
-      startFunction("cajal_model_step_part", partType, /*hasStep=*/true,
-                    /*isPrivate=*/true);
-  state.part = builder.create<arith::IndexCastUIOp>(
-      loc, index, state.entry->getArgument(2));
-  state.parts = builder.create<arith::IndexCastUIOp>(
-      loc, index, state.entry->getArgument(3));
-  state.barrier = "cajal_sim_step_barrier";
+  FunctionState state = startPartFunction("cajal_model_step_part", partType,
+                                          "cajal_sim_step_barrier");
   state.stepParts = true;
   for (auto step : program.getBody().front().getOps<sm::StepOp>())
     if (failed(emitPhases(step.getBody().front(), state)))
