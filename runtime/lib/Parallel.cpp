@@ -84,27 +84,6 @@ void cajal::runtime::runInParts(
     std::rethrow_exception(failure);
 }
 
-void PartBarrier::reset(unsigned parts) {
-  std::lock_guard<std::mutex> lock(Mutex);
-  Parts = std::max(parts, 1u);
-  Waiting = 0;
-}
-
-void PartBarrier::arriveAndWait() {
-  std::unique_lock<std::mutex> lock(Mutex);
-  if (Parts <= 1)
-    return;
-  const uint64_t generation = Generation;
-  if (++Waiting == Parts) {
-    Waiting = 0;
-    ++Generation;
-    lock.unlock();
-    Released.notify_all();
-    return;
-  }
-  Released.wait(lock, [&] { return Generation != generation; });
-}
-
 namespace {
 /// Spins a part makes before it sleeps: about 10-50 microseconds, longer
 /// than a barrier takes when every part has a core of its own, short enough

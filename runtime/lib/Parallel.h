@@ -38,25 +38,11 @@ void runInParts(unsigned threads,
                 const std::function<void(unsigned part, unsigned parts)> &body,
                 const std::function<void(unsigned parts)> &prepare = {});
 
-/// A reusable barrier for the parts of one runInParts call.
-class PartBarrier {
-public:
-  void reset(unsigned parts);
-  /// Returns when all `parts` parts have arrived.
-  void arriveAndWait();
-
-private:
-  std::mutex Mutex;
-  std::condition_variable Released;
-  unsigned Parts = 1, Waiting = 0;
-  uint64_t Generation = 0;
-};
-
-/// A barrier for parts that meet often (after every phase of every step):
-/// an arriving part spins briefly, then sleeps. The last part to arrive
-/// runs the completion (set with reset) before it releases the others, so
-/// what it does happens after every part's work before the barrier and
-/// before any part's work after it.
+/// A reusable barrier for parts (after each loop of an init, after each
+/// run of phases of every step): an arriving part spins briefly, then
+/// sleeps. The last part to arrive runs the completion (set with reset)
+/// before it releases the others, so what it does happens after every
+/// part's work before the barrier and before any part's work after it.
 class SpinBarrier {
 public:
   void reset(unsigned parts, std::function<void()> completion = {});

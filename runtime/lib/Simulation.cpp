@@ -1367,12 +1367,9 @@ extern "C" void cajal_sim_step_barrier(cajal_sim *sim) {
 
 extern "C" void cajal_sim_emit_spike_part(cajal_sim *sim, int32_t pop,
                                           uint64_t part, uint64_t index) {
+  if (sim->StepParts <= 1)
+    return cajal_sim_emit_spike(sim, pop, index);
   Population &population = sim->Populations[size_t(pop)];
-  if (sim->StepParts <= 1) {
-    if (population.SpikeCount < population.Size)
-      population.Spikes[size_t(population.SpikeCount++)] = uint32_t(index);
-    return;
-  }
   uint64_t &count = population.PartCounts[size_t(part)];
   if (count < population.PartCapacity)
     population.PartSpikes[size_t(part * population.PartCapacity + count++)] =

@@ -191,7 +191,7 @@ struct cajal_sim {
   /// The parts of a step wait here after each phase.
   cajal::runtime::SpinBarrier StepBarrier;
   /// The parts of an init run in parts wait here after each loop.
-  cajal::runtime::PartBarrier InitBarrier;
+  cajal::runtime::SpinBarrier InitBarrier;
   /// Guards what accessors build on first use (synapse sources), which the
   /// parts of an init may ask for at once.
   std::mutex LazyMutex;

@@ -48,9 +48,10 @@ def ConvertSimToCPU : Pass<"convert-sim-to-cpu", "mlir::ModuleOp"> {
     runtime's `cajal_sim_step_in_parts` to run on its threads: a part takes
     its slice of every loop whose elements are independent (its spikes go
     to a per-part list) and, in spike phases that write only targets and
-    synapses, the targets in its slice of their population (found in each
-    sorted row by `cajal_row_lower_bound`); other phases run whole in part
-    0; `cajal_sim_step_barrier` follows each phase.
+    synapses, the targets in its slice of their population (each row's
+    share from `cajal_sim_part_row_starts`); other phases run whole in part
+    0; `cajal_sim_step_barrier` follows each run of phases that parts may
+    run without meeting.
   }];
   let options = [
     Option<"stepInParts", "step-in-parts", "bool", /*default=*/"false",

@@ -490,6 +490,8 @@ private:
   struct PhaseRun {
     enum Kind { Elements, Spikes } kind = Elements;
     SmallVector<Operation *> ops;
+    /// Loops: what they do together.
+    sm::PhaseEffects effects;
   };
   /// Whether `next` may join `run` (no barrier before it).
   bool continuesRun(const PhaseRun &run, Operation *next);
@@ -1199,8 +1201,6 @@ bool Lowering::continuesRun(const PhaseRun &run, Operation *next) {
         SymbolTable::lookupSymbolIn(program, phase.getGroup()));
     if (!pop)
       return false;
-    sm::PhaseEffects effects =
-        sm::collectPhaseEffects(phase, phase.getBody().getArgument(0));
     auto range = phaseRange(phase, pop);
     for (Operation *op : run.ops) {
       auto before = cast<sm::ForEachOp>(op);
@@ -1211,14 +1211,12 @@ bool Lowering::continuesRun(const PhaseRun &run, Operation *next) {
           other.second <= range.first || range.second <= other.first;
       if (other != range && !disjoint)
         return false;
-      sm::PhaseEffects earlier =
-          sm::collectPhaseEffects(before, before.getBody().getArgument(0));
-      if (sm::intersects(effects.otherLoads, earlier.stores) ||
-          sm::intersects(earlier.otherLoads, effects.stores) ||
-          (effects.emitsSpikes && earlier.emitsSpikes))
-        return false;
     }
-    return true;
+    sm::PhaseEffects effects =
+        sm::collectPhaseEffects(phase, phase.getBody().getArgument(0));
+    return !sm::intersects(effects.otherLoads, run.effects.stores) &&
+           !sm::intersects(run.effects.otherLoads, effects.stores) &&
+           !(effects.emitsSpikes && run.effects.emitsSpikes);
   }
   // Spike phases split by target: each part owns the same neurons in
   // every phase, so the run splits as one phase would.
@@ -1286,6 +1284,8 @@ LogicalResult Lowering::emitPhases(Block &phases, FunctionState &state) {
       }
       run.kind = PhaseRun::Elements;
       run.ops.push_back(phase);
+      run.effects.merge(
+          sm::collectPhaseEffects(phase, phase.getBody().getArgument(0)));
     } else if (isa<sm::ForEachSpikeOp, sm::SpikeWalksOp>(op)) {
       // Run whole by part 0 unless it splits by target.
       bool splits = state.parts && spikePhaseSplitsByTarget({&op});
